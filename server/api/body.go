@@ -1,0 +1,93 @@
+package api
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"urcsync/server/core"
+	"urcsync/syncproto"
+)
+
+// MaxPushBytes bounds a push body after decompression (§3).
+const MaxPushBytes = 4 << 20
+
+// maxSmallBody bounds every other JSON body.
+const maxSmallBody = 64 << 10
+
+// readJSONBody reads a JSON request body of at most limit bytes after
+// decompression. Gzip is undone with the output bounded, so a small
+// compressed body cannot expand without limit.
+func readJSONBody(c *gin.Context, limit int64) ([]byte, error) {
+	if ct := c.GetHeader("Content-Type"); ct != "" {
+		mt, _, err := mime.ParseMediaType(ct)
+		if err != nil || (mt != "application/json" && mt != "text/json") {
+			return nil, core.Errorf(syncproto.CodeUnsupportedMedia, "send JSON with Content-Type: application/json")
+		}
+	}
+	raw := http.MaxBytesReader(c.Writer, c.Request.Body, limit+1)
+	var r io.Reader = raw
+	switch c.GetHeader("Content-Encoding") {
+	case "", "identity":
+	case "gzip":
+		zr, err := gzip.NewReader(raw)
+		if err != nil {
+			return nil, tooLargeOr(err, core.Errorf(syncproto.CodeInvalidJSON, "the body is not valid gzip"))
+		}
+		defer zr.Close()
+		r = zr
+	default:
+		return nil, core.Errorf(syncproto.CodeUnsupportedMedia, "Content-Encoding must be gzip or identity")
+	}
+	body, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, tooLargeOr(err, core.Errorf(syncproto.CodeInvalidJSON, "the body could not be read"))
+	}
+	if int64(len(body)) > limit {
+		return nil, core.Errorf(syncproto.CodePayloadTooLarge, "the body is over %d bytes", limit)
+	}
+	return body, nil
+}
+
+func tooLargeOr(err error, otherwise error) error {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return core.Errorf(syncproto.CodePayloadTooLarge, "the body is too large")
+	}
+	return otherwise
+}
+
+// decodeJSON decodes body into v: malformed JSON is invalid_json, a value
+// of the wrong type invalid_request.
+func decodeJSON(body []byte, v any) error {
+	if len(bytes.TrimSpace(body)) == 0 {
+		return core.Errorf(syncproto.CodeInvalidJSON, "the body is empty")
+	}
+	d := json.NewDecoder(bytes.NewReader(body))
+	if err := d.Decode(v); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			return core.Errorf(syncproto.CodeInvalidRequest, "wrong type for %q", te.Field)
+		}
+		return core.Errorf(syncproto.CodeInvalidJSON, "the body is not valid JSON")
+	}
+	if d.More() {
+		return core.Errorf(syncproto.CodeInvalidJSON, "the body has data after the JSON value")
+	}
+	return nil
+}
+
+// bindJSON reads and decodes a small JSON body.
+func bindJSON(c *gin.Context, v any) error {
+	body, err := readJSONBody(c, maxSmallBody)
+	if err != nil {
+		return err
+	}
+	return decodeJSON(body, v)
+}

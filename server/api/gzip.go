@@ -1,0 +1,64 @@
+package api
+
+import (
+	"compress/gzip"
+	"io"
+	"strings"
+	"sync"
+
+	"github.com/gin-gonic/gin"
+)
+
+var gzipPool = sync.Pool{New: func() any { w, _ := gzip.NewWriterLevel(io.Discard, gzip.BestSpeed); return w }}
+
+// gzipJSON compresses JSON answers for clients that accept gzip (§0).
+func gzipJSON(c *gin.Context) {
+	if !strings.Contains(c.GetHeader("Accept-Encoding"), "gzip") {
+		c.Next()
+		return
+	}
+	gw := &gzipWriter{ResponseWriter: c.Writer}
+	c.Writer = gw
+	c.Header("Vary", "Accept-Encoding")
+	c.Next()
+	gw.close()
+}
+
+type gzipWriter struct {
+	gin.ResponseWriter
+	gz      *gzip.Writer
+	decided bool
+}
+
+func (w *gzipWriter) decide() {
+	if w.decided {
+		return
+	}
+	w.decided = true
+	h := w.Header()
+	if !strings.HasPrefix(h.Get("Content-Type"), "application/json") || h.Get("Content-Encoding") != "" {
+		return
+	}
+	h.Set("Content-Encoding", "gzip")
+	h.Del("Content-Length")
+	w.gz = gzipPool.Get().(*gzip.Writer)
+	w.gz.Reset(w.ResponseWriter)
+}
+
+func (w *gzipWriter) Write(b []byte) (int, error) {
+	w.decide()
+	if w.gz == nil {
+		return w.ResponseWriter.Write(b)
+	}
+	return w.gz.Write(b)
+}
+
+func (w *gzipWriter) WriteString(s string) (int, error) { return w.Write([]byte(s)) }
+
+func (w *gzipWriter) close() {
+	if w.gz != nil {
+		_ = w.gz.Close()
+		gzipPool.Put(w.gz)
+		w.gz = nil
+	}
+}

@@ -1,0 +1,89 @@
+// Package api is the HTTP surface of the sync server (protocol v1), built
+// on Gin. It speaks only to the core service interfaces, never to SQL or
+// object storage.
+package api
+
+import (
+	"log/slog"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"urcsync/server/auth"
+	"urcsync/server/core"
+)
+
+// Config is what the HTTP layer needs.
+type Config struct {
+	Sync     core.Sync
+	Accounts core.Accounts
+	Office   core.Office
+	// Checks are the dependencies /readyz asks, by name.
+	Checks map[string]core.Checker
+	// OpenAPI is the contract served at /openapi.yaml.
+	OpenAPI []byte
+	// Throttle limits failed logins (a default one when nil).
+	Throttle *auth.Throttle
+	// TrustedProxies are addresses whose X-Forwarded-For is believed;
+	// none by default.
+	TrustedProxies []string
+	// Registry receives the metrics (a new one when nil).
+	Registry *prometheus.Registry
+	Logger   *slog.Logger
+}
+
+// Server is the HTTP handler of the sync server.
+type Server struct {
+	cfg      Config
+	log      *slog.Logger
+	metrics  *metrics
+	throttle *auth.Throttle
+	engine   *gin.Engine
+}
+
+// New builds the handler.
+func New(cfg Config) (*Server, error) {
+	gin.SetMode(gin.ReleaseMode)
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Throttle == nil {
+		cfg.Throttle = auth.NewThrottle()
+	}
+	if cfg.Registry == nil {
+		cfg.Registry = prometheus.NewRegistry()
+	}
+	s := &Server{cfg: cfg, log: cfg.Logger, throttle: cfg.Throttle, metrics: newMetrics(cfg.Registry)}
+	e := gin.New()
+	if err := e.SetTrustedProxies(cfg.TrustedProxies); err != nil {
+		return nil, err
+	}
+	e.HandleMethodNotAllowed = false
+	e.Use(withRequestID, s.logRequests, gin.CustomRecovery(s.recoverPanic), securityHeaders)
+	e.NoRoute(notFound)
+
+	e.GET("/healthz", s.healthz)
+	e.GET("/readyz", s.readyz)
+	e.GET("/metrics", s.metricsHandler())
+	e.GET("/openapi.yaml", s.openapi)
+
+	v1 := e.Group("/v1", gzipJSON)
+	v1.POST("/auth/login", s.login)
+	authed := v1.Group("", s.authenticate)
+	authed.POST("/auth/logout", s.logout)
+	authed.POST("/sync/push", s.push)
+	authed.GET("/sync/pull", s.pull)
+	admin := authed.Group("/admin")
+	admin.GET("/rejected", s.listRejected)
+	admin.GET("/devices", s.listDevices)
+	admin.POST("/devices/:id/revoke", s.revokeDevice)
+	admin.GET("/users", s.listUsers)
+	admin.POST("/users", s.createUser)
+	admin.PATCH("/users/:id", s.updateUser)
+	s.engine = e
+	return s, nil
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.engine.ServeHTTP(w, r) }

@@ -1,0 +1,230 @@
+package schema
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+
+	"urcsync/syncproto"
+)
+
+var jsonNull = json.RawMessage("null")
+
+// CheckFields validates the fields of one upsert of collection. The check
+// is partial: only the named fields are judged, in sorted name order, and
+// the first problem is returned:
+//   - a name that is not a field: unknown_field;
+//   - a readOnly (server-owned) field: read_only_field;
+//   - null: clears the field, except on a required field (invalid_field);
+//   - a value not valid against the field's schema (type, enum, range,
+//     format, pattern, length…): invalid_field.
+//
+// An unknown collection is unknown_collection. On success it returns every
+// value in canonical JSON (syncproto.Canonical), with UUIDs lowercased and
+// times in UTC with milliseconds.
+func (r *Registry) CheckFields(collection string, fields map[string]json.RawMessage) (map[string]json.RawMessage, *FieldError) {
+	c, ferr := r.collection(collection)
+	if ferr != nil {
+		return nil, ferr
+	}
+	out := make(map[string]json.RawMessage, len(fields))
+	for _, name := range sortedNames(fields) {
+		f := c.fields[name]
+		if f == nil {
+			return nil, unknownField(name)
+		}
+		if f.readOnly {
+			return nil, &FieldError{Code: syncproto.CodeReadOnlyField, Field: name,
+				Message: fmt.Sprintf("%s is set by the server and cannot be written", name)}
+		}
+		v, ferr := f.check(fields[name])
+		if ferr != nil {
+			return nil, ferr
+		}
+		out[name] = v
+	}
+	return out, nil
+}
+
+// CheckRequired reports the first required field of collection (sorted by
+// name) that fields lack or set to null: missing_field. It applies to the
+// first upsert of an id, which creates the record.
+func (r *Registry) CheckRequired(collection string, fields map[string]json.RawMessage) *FieldError {
+	c, ferr := r.collection(collection)
+	if ferr != nil {
+		return ferr
+	}
+	for _, name := range c.required {
+		raw, ok := fields[name]
+		if !ok || isNull(raw) {
+			return &FieldError{Code: syncproto.CodeMissingField, Field: name,
+				Message: fmt.Sprintf("%s is required when a record is created", name)}
+		}
+	}
+	return nil
+}
+
+// CheckRecord validates a whole record as the server emits it (a pulled
+// record's fields): every name is a field, server-owned ones included;
+// null is allowed except on required fields; every required field is
+// present. It returns the values in canonical JSON, so that a caller can
+// tell whether the record was emitted strictly.
+func (r *Registry) CheckRecord(collection string, fields map[string]json.RawMessage) (map[string]json.RawMessage, *FieldError) {
+	c, ferr := r.collection(collection)
+	if ferr != nil {
+		return nil, ferr
+	}
+	out := make(map[string]json.RawMessage, len(fields))
+	for _, name := range sortedNames(fields) {
+		f := c.fields[name]
+		if f == nil {
+			return nil, unknownField(name)
+		}
+		v, ferr := f.check(fields[name])
+		if ferr != nil {
+			return nil, ferr
+		}
+		out[name] = v
+	}
+	if ferr := r.CheckRequired(collection, fields); ferr != nil {
+		return nil, ferr
+	}
+	return out, nil
+}
+
+// check validates one value of f and returns its canonical JSON.
+func (f *field) check(raw json.RawMessage) (json.RawMessage, *FieldError) {
+	raw = bytes.TrimSpace(raw)
+	if isNull(raw) {
+		if f.required {
+			return nil, f.invalid("is required and cannot be null")
+		}
+		return jsonNull, nil
+	}
+	v, err := decode(raw)
+	if err != nil {
+		return nil, f.invalid("is not valid JSON")
+	}
+	if err := f.schema.Validate(v); err != nil {
+		return nil, f.invalid(reason(err))
+	}
+	c, err := canonical(v, f.canon)
+	if err != nil {
+		return nil, f.invalid("is not a number the server can store")
+	}
+	out, err := json.Marshal(c)
+	if err != nil {
+		return nil, f.invalid("cannot be stored")
+	}
+	return out, nil
+}
+
+func (f *field) invalid(why string) *FieldError {
+	return &FieldError{Code: syncproto.CodeInvalidField, Field: f.name, Message: f.name + ": " + why}
+}
+
+func unknownField(name string) *FieldError {
+	n := clip(name, maxNameLen)
+	return &FieldError{Code: syncproto.CodeUnknownField, Field: n, Message: fmt.Sprintf("unknown field %q", n)}
+}
+
+// decode reads exactly one JSON value, numbers as json.Number. Scalars,
+// the usual case, skip the general decoder.
+func decode(raw []byte) (any, error) {
+	if len(raw) == 0 {
+		return nil, errEmpty
+	}
+	switch c := raw[0]; {
+	case c == '"':
+		var s string
+		if err := json.Unmarshal(raw, &s); err != nil {
+			return nil, err
+		}
+		return s, nil
+	case c == '-' || (c >= '0' && c <= '9'):
+		if !isNumber(raw) {
+			return nil, errNotNumber
+		}
+		return json.Number(raw), nil
+	case c == 't' || c == 'f':
+		var b bool
+		if err := json.Unmarshal(raw, &b); err != nil {
+			return nil, err
+		}
+		return b, nil
+	}
+	d := json.NewDecoder(bytes.NewReader(raw))
+	d.UseNumber()
+	var v any
+	if err := d.Decode(&v); err != nil {
+		return nil, err
+	}
+	if _, err := d.Token(); err != io.EOF {
+		return nil, errTrailing
+	}
+	return v, nil
+}
+
+var (
+	errEmpty     = errors.New("empty value")
+	errNotNumber = errors.New("not a JSON number")
+	errTrailing  = errors.New("trailing data after the value")
+)
+
+// isNumber reports whether b is exactly one JSON number.
+func isNumber(b []byte) bool {
+	i := 0
+	if i < len(b) && b[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(b) && b[i] == '0':
+		i++
+	case i < len(b) && b[i] >= '1' && b[i] <= '9':
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+	default:
+		return false
+	}
+	if i < len(b) && b[i] == '.' {
+		i++
+		start := i
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+		if i == start {
+			return false
+		}
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		start := i
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+		if i == start {
+			return false
+		}
+	}
+	return i == len(b)
+}
+
+func isNull(raw json.RawMessage) bool {
+	return bytes.Equal(bytes.TrimSpace(raw), jsonNull)
+}
+
+func sortedNames(fields map[string]json.RawMessage) []string {
+	names := make([]string, 0, len(fields))
+	for k := range fields {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	return names
+}

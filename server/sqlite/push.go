@@ -1,0 +1,133 @@
+package sqlite
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"urcsync/server/core"
+	"urcsync/syncproto"
+)
+
+// MaxChanges is the most changes one push may carry.
+const MaxChanges = 1000
+
+// Push judges and applies a push (protocol §3). Every change is first
+// checked on its own, outside the writer; then the whole batch is applied
+// in order inside one group commit, and the answer is built only after
+// that commit is durable.
+func (db *DB) Push(ctx context.Context, p core.Principal, b core.PushBatch) (*syncproto.PushResponse, error) {
+	if dev, ok := syncproto.CanonicalUUID(b.DeviceID); !ok || dev != p.DeviceID {
+		return nil, core.Errorf(syncproto.CodeForbidden, "device_id is not the device this token was issued to")
+	}
+	if len(b.Changes) > MaxChanges {
+		return nil, core.Errorf(syncproto.CodePayloadTooLarge, "at most %d changes per push", MaxChanges)
+	}
+	preps := make([]prepared, len(b.Changes))
+	for i, raw := range b.Changes {
+		preps[i] = db.prepare(raw, p.DeviceID)
+	}
+	results := make([]syncproto.PushResult, len(preps))
+	err := db.w.do(ctx, func(tx *sql.Tx) error {
+		now := db.now()
+		a := applier{db: db, tx: tx, p: p, now: now, at: formatTime(now)}
+		for i := range preps {
+			r, err := a.apply(&preps[i])
+			if err != nil {
+				return fmt.Errorf("change %d: %w", i, err)
+			}
+			results[i] = r
+		}
+		return a.touchDevice(b.SentAt)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &syncproto.PushResponse{Results: results, ServerHLC: db.ServerHLC()}, nil
+}
+
+// applier applies the changes of one push inside the writer's transaction.
+type applier struct {
+	db  *DB
+	tx  *sql.Tx
+	p   core.Principal
+	now time.Time
+	at  string
+}
+
+// apply judges one change against the stored state and applies it.
+// Rejections are results, not errors; an error aborts the whole push.
+func (a *applier) apply(pc *prepared) (syncproto.PushResult, error) {
+	res := syncproto.PushResult{OpID: pc.opID}
+	if pc.validOp {
+		prior, found, err := a.lookupOp(pc)
+		if err != nil || found {
+			return prior, err
+		}
+	}
+	rej := pc.rej
+	var err error
+	if rej == nil {
+		res, rej, err = a.merge(pc)
+		if err != nil {
+			return res, err
+		}
+	}
+	if rej != nil {
+		res = syncproto.PushResult{OpID: pc.opID, Status: syncproto.StatusRejected, Error: rej}
+		return res, a.keepRejected(pc, rej)
+	}
+	return res, nil
+}
+
+// lookupOp answers a re-sent op_id: duplicate with the first answer when
+// the content is the same, op_id_reused otherwise.
+func (a *applier) lookupOp(pc *prepared) (syncproto.PushResult, bool, error) {
+	var hash []byte
+	var result string
+	err := a.tx.QueryRow(`SELECT hash, result FROM ops WHERE op_id = ?`, pc.opID).Scan(&hash, &result)
+	if errors.Is(err, sql.ErrNoRows) {
+		return syncproto.PushResult{}, false, nil
+	}
+	if err != nil {
+		return syncproto.PushResult{}, false, err
+	}
+	if !bytes.Equal(hash, pc.hash) {
+		rej := reject(syncproto.CodeOpIDReused, "op_id", "this op_id was already used for a different change")
+		res := syncproto.PushResult{OpID: pc.opID, Status: syncproto.StatusRejected, Error: rej}
+		return res, true, a.keepRejected(pc, rej)
+	}
+	var res syncproto.PushResult
+	if err := json.Unmarshal([]byte(result), &res); err != nil {
+		return res, false, err
+	}
+	res.OpID = pc.opID
+	res.Status = syncproto.StatusDuplicate
+	return res, true, nil
+}
+
+// keepRejected stores a refused change for the office.
+func (a *applier) keepRejected(pc *prepared, rej *syncproto.ChangeError) error {
+	_, err := a.tx.Exec(`INSERT INTO rejected (op_id, device_id, user_id, team_id, collection, record_id, change, code, message, field, received_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		pc.opID, a.p.DeviceID, a.p.UserID, a.p.TeamID, pc.ch.Collection, pc.ch.ID, string(pc.raw),
+		rej.Code, rej.Message, rej.Field, a.at)
+	return err
+}
+
+// touchDevice records when the device last synced and how far its clock
+// is from the server's.
+func (a *applier) touchDevice(sentAt string) error {
+	off, ok := clockOffset(sentAt, a.now)
+	var offset any
+	if ok {
+		offset = off
+	}
+	_, err := a.tx.Exec(`UPDATE devices SET last_sync_at = ?, clock_offset_ms = coalesce(?, clock_offset_ms) WHERE id = ?`,
+		a.at, offset, a.p.DeviceID)
+	return err
+}

@@ -1,0 +1,63 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"strconv"
+
+	"urcsync/server/core"
+	"urcsync/syncproto"
+)
+
+// ListRejected pages through the rejected changes of the caller's team
+// (all for admins), newest first. The cursor is the last id seen.
+func (db *DB) ListRejected(ctx context.Context, p core.Principal, pg core.Page) ([]core.RejectedChange, string, error) {
+	if err := requireOffice(p); err != nil {
+		return nil, "", err
+	}
+	before := int64(1<<62 - 1)
+	if pg.Cursor != "" {
+		n, err := strconv.ParseInt(pg.Cursor, 10, 64)
+		if err != nil || n <= 0 {
+			return nil, "", core.Errorf(syncproto.CodeInvalidCursor, "cursor was not issued by this server")
+		}
+		before = n
+	}
+	limit := pg.Limit
+	if limit <= 0 {
+		limit = 100
+	}
+	limit = min(limit, 500)
+	const cols = `SELECT r.id, r.op_id, r.device_id, r.user_id, coalesce(u.username, ''), r.team_id, r.collection, r.record_id, r.change, r.code, r.message, r.field, r.received_at
+		FROM rejected r LEFT JOIN users u ON u.id = r.user_id`
+	var rows *sql.Rows
+	var err error
+	if p.IsAdmin() {
+		rows, err = db.read.QueryContext(ctx, cols+` WHERE r.id < ? ORDER BY r.id DESC LIMIT ?`, before, limit+1)
+	} else {
+		rows, err = db.read.QueryContext(ctx, cols+` WHERE r.team_id = ? AND r.id < ? ORDER BY r.id DESC LIMIT ?`, p.TeamID, before, limit+1)
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	defer rows.Close()
+	items := []core.RejectedChange{}
+	next := ""
+	for rows.Next() {
+		if len(items) == limit {
+			next = strconv.FormatInt(items[len(items)-1].ID, 10)
+			break
+		}
+		var r core.RejectedChange
+		var change, received string
+		if err := rows.Scan(&r.ID, &r.OpID, &r.DeviceID, &r.UserID, &r.Username, &r.TeamID, &r.Collection, &r.RecordID,
+			&change, &r.Error.Code, &r.Error.Message, &r.Error.Field, &received); err != nil {
+			return nil, "", err
+		}
+		r.Change = json.RawMessage(change)
+		r.ReceivedAt = received
+		items = append(items, r)
+	}
+	return items, next, rows.Err()
+}
