@@ -9,11 +9,17 @@ import (
 	"urcsync/server/core"
 )
 
-// list is the shape of every paged list answer.
-type list[T any] struct {
+// paged is the shape of every paged list answer; cursor is empty on the
+// last page.
+type paged[T any] struct {
 	Items   []T    `json:"items"`
-	Cursor  string `json:"cursor,omitempty"`
+	Cursor  string `json:"cursor"`
 	HasMore bool   `json:"has_more"`
+}
+
+// list is the shape of an unpaged list answer.
+type list[T any] struct {
+	Items []T `json:"items"`
 }
 
 func page(c *gin.Context) core.Page {
@@ -32,7 +38,7 @@ func answer[T any](c *gin.Context, status int, v T, err error) {
 
 func (s *Server) listRejected(c *gin.Context) {
 	items, next, err := s.cfg.Office.ListRejected(c.Request.Context(), principal(c), page(c))
-	answer(c, http.StatusOK, list[core.RejectedChange]{Items: items, Cursor: next, HasMore: next != ""}, err)
+	answer(c, http.StatusOK, paged[core.RejectedChange]{Items: items, Cursor: next, HasMore: next != ""}, err)
 }
 
 func (s *Server) listDevices(c *gin.Context) {

@@ -49,6 +49,12 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 			Buckets: prometheus.ExponentialBuckets(0.0005, 2.5, 12),
 		}),
 	}
+	for _, st := range []string{syncproto.StatusApplied, syncproto.StatusDuplicate, syncproto.StatusRejected} {
+		m.ops.WithLabelValues(st)
+	}
+	for _, k := range []string{syncproto.ConflictConcurrentEdit, syncproto.ConflictEditOnDeleted, syncproto.ConflictDeleteOverEdit} {
+		m.conflicts.WithLabelValues(k)
+	}
 	reg.MustRegister(m.requests, m.pushes, m.ops, m.conflicts, m.pullRecords, m.commitJobs, m.commitTime,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m

@@ -83,8 +83,10 @@ func (e *env) user(name, role, team string) {
 }
 
 // httpClient checks every exchange against the contract.
-func (e *env) httpClient() *http.Client {
-	return contracttest.Client(e.t, http.DefaultTransport)
+func (e *env) httpClient() *http.Client { return e.httpClientWith(http.DefaultTransport) }
+
+func (e *env) httpClientWith(base http.RoundTripper) *http.Client {
+	return contracttest.Client(e.t, base)
 }
 
 // phone opens a reference client (its own SQLite file) logged in as user.

@@ -41,6 +41,9 @@ func (db *DB) restore(ctx context.Context) error {
 		}
 	}
 	db.clock = syncproto.NewClock(syncproto.ServerNode, last, db.opt.Now)
+	if last.IsZero() {
+		db.clock.Now() // a fresh server still answers with a valid server_hlc
+	}
 	if s, err := db.metaGet(ctx, metaSeq); err != nil {
 		return err
 	} else if s != "" {

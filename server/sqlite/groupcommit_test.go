@@ -97,3 +97,20 @@ func TestFailedJobDoesNotSinkTheGroup(t *testing.T) {
 		t.Fatalf("%d rows committed, want 2 (the failed job's write undone)", n)
 	}
 }
+
+// TestDurabilityPragmas: the write connection commits in WAL mode with
+// synchronous=FULL, so an acknowledged commit is on disk.
+func TestDurabilityPragmas(t *testing.T) {
+	db, _ := mustOpen(t, Options{})
+	var mode string
+	var sync int
+	if err := db.write.QueryRow(`PRAGMA journal_mode`).Scan(&mode); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.write.QueryRow(`PRAGMA synchronous`).Scan(&sync); err != nil {
+		t.Fatal(err)
+	}
+	if mode != "wal" || sync != 2 {
+		t.Fatalf("journal_mode=%s synchronous=%d, want wal and 2 (FULL)", mode, sync)
+	}
+}

@@ -155,4 +155,3 @@ func wantRejected(tb testing.TB, r syncproto.PushResult, code string) {
 		tb.Fatalf("result = %+v, want rejected %s", r, code)
 	}
 }
-

@@ -1,0 +1,438 @@
+package bench
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"sync"
+	"text/tabwriter"
+	"time"
+
+	"github.com/google/uuid"
+	_ "modernc.org/sqlite" // the driver of both the store and the baselines
+
+	contract "urcsync/mobile-contract"
+	"urcsync/server/api"
+	"urcsync/server/auth"
+	"urcsync/server/core"
+	"urcsync/server/schema"
+	"urcsync/server/sqlite"
+	"urcsync/syncproto"
+)
+
+const (
+	// password is every benchmark user's password.
+	password = "bench-password-123"
+	// collection is the collection every benchmark change writes.
+	collection = syncproto.CollectionEncounters
+)
+
+// quiet discards log lines, so that logging does not dominate the figures.
+var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+// loadSchemas compiles the collection schemas once for the whole package.
+var loadSchemas = sync.OnceValues(func() (*schema.Registry, error) { return schema.Load(contract.FS) })
+
+// server is the real handler over a store in one file, served in-process.
+type server struct {
+	db     *sqlite.DB
+	ts     *httptest.Server
+	client *http.Client
+}
+
+// startServer opens a store at path and serves the API over it.
+func startServer(path string) (*server, error) {
+	reg, err := loadSchemas()
+	if err != nil {
+		return nil, err
+	}
+	db, err := sqlite.Open(context.Background(), path, sqlite.Options{Schemas: reg, Hasher: auth.NewHasher(4), Logger: quiet})
+	if err != nil {
+		return nil, err
+	}
+	h, err := api.New(api.Config{
+		Sync: db, Accounts: db, Office: db,
+		Checks:  map[string]core.Checker{"database": db},
+		OpenAPI: contract.OpenAPI(),
+		Logger:  quiet,
+	})
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConns = 256
+	tr.MaxIdleConnsPerHost = 256
+	return &server{db: db, ts: httptest.NewServer(h), client: &http.Client{Transport: tr}}, nil
+}
+
+// close stops serving and closes the store.
+func (s *server) close() error {
+	s.client.CloseIdleConnections()
+	s.ts.Close()
+	return s.db.Close()
+}
+
+// account is a user with a logged-in device.
+type account struct {
+	username string
+	team     string
+	deviceID string
+	token    string
+	user     syncproto.User
+}
+
+// addAccount creates an officer of team (if not there yet) and logs a
+// device in over HTTP.
+func (s *server) addAccount(username, team, deviceID string) (*account, error) {
+	ctx := context.Background()
+	if _, err := s.db.AddUser(ctx, core.NewUser{Username: username, Password: password, Role: syncproto.RoleOfficer, TeamID: team}); err != nil &&
+		core.ErrorCode(err) != syncproto.CodeUsernameTaken {
+		return nil, err
+	}
+	body, _ := json.Marshal(syncproto.LoginRequest{Username: username, Password: password, DeviceID: deviceID, DeviceName: "bench " + username})
+	var resp syncproto.LoginResponse
+	if err := s.call(http.MethodPost, "/v1/auth/login", "", body, &resp); err != nil {
+		return nil, fmt.Errorf("login %s: %w", username, err)
+	}
+	return &account{username: username, team: team, deviceID: deviceID, token: resp.Token, user: resp.User}, nil
+}
+
+// call does one JSON exchange and decodes a 200 answer into out.
+func (s *server) call(method, path, token string, body []byte, out any) error {
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequest(method, s.ts.URL+path, rd)
+	if err != nil {
+		return err
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := s.client.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
+		return fmt.Errorf("%s %s: %s: %s", method, path, resp.Status, msg)
+	}
+	return json.NewDecoder(resp.Body).Decode(out)
+}
+
+// row is one change or record as the baselines store it: what the store
+// keeps of it, without the merge state.
+type row struct {
+	collection string
+	id         string
+	team       string
+	hlc        string
+	doc        string
+}
+
+// encounterOf returns the fields of the n-th encounter a device makes:
+// the three required fields and 0 to 3 optional ones (patrol_id, which the
+// server looks up, occurred_at, sex, estimated_age).
+func encounterOf(rng *rand.Rand, n int, patrol string, at time.Time) map[string]json.RawMessage {
+	categories := [...]string{"anak_jalanan", "gelandangan", "pengemis", "pemulung", "lansia_terlantar", "penyandang_disabilitas"}
+	sexes := [...]string{"male", "female", "unknown"}
+	f := map[string]any{
+		"category": categories[rng.IntN(len(categories))],
+		"lat":      float64(int64((3.50+rng.Float64()*0.2)*1e6)) / 1e6,
+		"lon":      float64(int64((98.60+rng.Float64()*0.2)*1e6)) / 1e6,
+	}
+	extra := []func(){
+		func() { f["patrol_id"] = patrol },
+		func() { f["occurred_at"] = at.UTC().Format("2006-01-02T15:04:05.000Z") },
+		func() { f["sex"] = sexes[rng.IntN(len(sexes))] },
+		func() { f["estimated_age"] = 5 + rng.IntN(80) },
+	}
+	for i := range n % 4 {
+		extra[i]()
+	}
+	out := make(map[string]json.RawMessage, len(f))
+	for k, v := range f {
+		out[k], _ = json.Marshal(v)
+	}
+	return out
+}
+
+// batch is one push request body with the baseline rows of its changes.
+type batch struct {
+	body []byte
+	rows []row
+}
+
+// phone builds a device's pushes: new encounters, stamped by the device's
+// own clock, with UUID v7 ids.
+type phone struct {
+	deviceID string
+	team     string
+	clk      *syncproto.Clock
+	rng      *rand.Rand
+	patrol   string
+	made     int
+}
+
+func newPhone(deviceID, team string, seed uint64) *phone {
+	return &phone{
+		deviceID: deviceID, team: team,
+		clk:    syncproto.NewClock(deviceID, syncproto.HLC{}, nil),
+		rng:    rand.New(rand.NewPCG(seed, 0x5eed)),
+		patrol: newID(),
+	}
+}
+
+// batch builds the body of one push of size new-encounter upserts.
+func (ph *phone) batch(size int) batch {
+	changes := make([]syncproto.Change, size)
+	rows := make([]row, size)
+	now := time.Now()
+	for i := range changes {
+		fields := encounterOf(ph.rng, ph.made, ph.patrol, now)
+		ph.made++
+		ch := syncproto.Change{
+			OpID: newID(), Collection: collection, ID: newID(), Kind: syncproto.KindUpsert,
+			Fields: fields, HLC: ph.clk.Now().String(),
+		}
+		changes[i] = ch
+		doc, _ := json.Marshal(fields)
+		rows[i] = row{collection: collection, id: ch.ID, team: ph.team, hlc: ch.HLC, doc: string(doc)}
+	}
+	body, err := json.Marshal(syncproto.PushRequest{DeviceID: ph.deviceID, SentAt: now.UTC().Format(time.RFC3339Nano), Changes: changes})
+	if err != nil {
+		panic(err)
+	}
+	return batch{body: body, rows: rows}
+}
+
+// push sends one prebuilt body and checks that every change was applied.
+func (s *server) push(a *account, body []byte, want int) error {
+	var resp syncproto.PushResponse
+	if err := s.call(http.MethodPost, "/v1/sync/push", a.token, body, &resp); err != nil {
+		return err
+	}
+	if len(resp.Results) != want {
+		return fmt.Errorf("%d results for %d changes", len(resp.Results), want)
+	}
+	for _, r := range resp.Results {
+		if r.Status != syncproto.StatusApplied {
+			return fmt.Errorf("change %s: %s %+v", r.OpID, r.Status, r.Error)
+		}
+	}
+	return nil
+}
+
+// pullAll follows the cursor from the beginning to the end, decoding every
+// page as a phone does, and returns the records and pages it got.
+func (s *server) pullAll(a *account, limit int) (records, pages int, err error) {
+	cursor := ""
+	for {
+		var resp syncproto.PullResponse
+		path := fmt.Sprintf("/v1/sync/pull?limit=%d&cursor=%s", limit, url.QueryEscape(cursor))
+		if err := s.call(http.MethodGet, path, a.token, nil, &resp); err != nil {
+			return records, pages, err
+		}
+		records += len(resp.Changes)
+		pages++
+		cursor = resp.Cursor
+		if !resp.HasMore {
+			return records, pages, nil
+		}
+	}
+}
+
+func newID() string { return uuid.Must(uuid.NewV7()).String() }
+
+// rawSchema is the baselines' table: the columns of a record that a pull
+// reads, with the same keys and indexes as the store's records table.
+const rawSchema = `CREATE TABLE rows (
+    seq        INTEGER PRIMARY KEY,
+    collection TEXT NOT NULL,
+    id         TEXT NOT NULL,
+    team_id    TEXT NOT NULL,
+    hlc        TEXT NOT NULL,
+    doc        TEXT NOT NULL,
+    UNIQUE (collection, id)
+)`
+
+const rawIndex = `CREATE INDEX rows_team_seq ON rows (team_id, seq)`
+
+// openRaw creates a fresh baseline file with the store's pragmas (WAL,
+// synchronous=FULL, busy_timeout) on one connection.
+func openRaw(path string) (*sql.DB, error) {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous(FULL)")
+	q.Set("_txlock", "immediate")
+	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(1)
+	db.SetMaxIdleConns(1)
+	for _, stmt := range []string{rawSchema, rawIndex} {
+		if _, err := db.Exec(stmt); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
+	return db, nil
+}
+
+// insertRaw writes rows with plain INSERTs, size rows per transaction.
+func insertRaw(db *sql.DB, rows []row, size int) error {
+	for start := 0; start < len(rows); start += size {
+		tx, err := db.Begin()
+		if err != nil {
+			return err
+		}
+		st, err := tx.Prepare(`INSERT INTO rows (collection, id, team_id, hlc, doc) VALUES (?, ?, ?, ?, ?)`)
+		if err != nil {
+			tx.Rollback()
+			return err
+		}
+		for _, r := range rows[start:min(start+size, len(rows))] {
+			if _, err := st.Exec(r.collection, r.id, r.team, r.hlc, r.doc); err != nil {
+				tx.Rollback()
+				return err
+			}
+		}
+		st.Close()
+		if err := tx.Commit(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// scanRaw reads a team's rows in seq order, limit per query, the way a
+// pull pages through the records table, and returns how many it read.
+func scanRaw(db *sql.DB, team string, limit int) (int, error) {
+	var after int64
+	n := 0
+	for {
+		rows, err := db.Query(`SELECT seq, collection, id, hlc, doc FROM rows WHERE team_id = ? AND seq > ? ORDER BY seq LIMIT ?`, team, after, limit)
+		if err != nil {
+			return n, err
+		}
+		got := 0
+		for rows.Next() {
+			var coll, id, hlc, doc string
+			if err := rows.Scan(&after, &coll, &id, &hlc, &doc); err != nil {
+				rows.Close()
+				return n, err
+			}
+			got++
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return n, err
+		}
+		n += got
+		if got < limit {
+			return n, nil
+		}
+	}
+}
+
+// result is one benchmark's figures from its last run.
+type result struct {
+	name     string
+	items    int
+	unit     string
+	rate     float64
+	rawUnit  string
+	rawRate  float64
+	ops      float64
+	opsUnit  string
+	aim      float64
+	setupFor time.Duration
+}
+
+var (
+	resultsMu sync.Mutex
+	results   = map[string]result{}
+	order     []string
+)
+
+// record keeps a benchmark's latest figures for the closing table.
+func record(r result) {
+	resultsMu.Lock()
+	defer resultsMu.Unlock()
+	if _, ok := results[r.name]; !ok {
+		order = append(order, r.name)
+	}
+	results[r.name] = r
+}
+
+// printTable writes the figures of every benchmark that ran.
+func printTable(w io.Writer) {
+	resultsMu.Lock()
+	defer resultsMu.Unlock()
+	if len(order) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "\nsync-core figures (each against its baseline, same run, same machine):")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "benchmark\titems\tmeasured\t\tbaseline\t\tratio\taim\trequests/s\t")
+	for _, name := range order {
+		r := results[name]
+		ratio := r.rate / r.rawRate
+		verdict := "met"
+		if ratio < r.aim {
+			verdict = "NOT met"
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%.0f\t%s\t%.0f\t%s\t%.3f\t>= %.2f %s\t%.1f\t\n",
+			r.name, r.items, r.rate, r.unit, r.rawRate, r.rawUnit, ratio, r.aim, verdict, r.ops)
+	}
+	tw.Flush()
+}
+
+// pullFix is the store with 100,000 records shared by every run of
+// BenchmarkColdPull, and the baseline file of equivalent rows.
+type pullFix struct {
+	dir     string
+	srv     *server
+	reader  *account
+	raw     *sql.DB
+	team    string
+	records int
+	loaded  time.Duration
+}
+
+var (
+	pullOnce sync.Once
+	pullFx   *pullFix
+	pullErr  error
+)
+
+// closeFixtures releases what the shared fixtures hold.
+func closeFixtures() {
+	if pullFx == nil {
+		return
+	}
+	if pullFx.srv != nil {
+		pullFx.srv.close()
+	}
+	if pullFx.raw != nil {
+		pullFx.raw.Close()
+	}
+	os.RemoveAll(pullFx.dir)
+}
