@@ -33,7 +33,7 @@ const (
 	// password is every benchmark user's password.
 	password = "bench-password-123"
 	// collection is the collection every benchmark change writes.
-	collection = syncproto.CollectionEncounters
+	collection = "encounters"
 )
 
 // quiet discards log lines, so that logging does not dominate the figures.
