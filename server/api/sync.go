@@ -46,8 +46,26 @@ func (s *Server) push(c *gin.Context) {
 	c.JSON(http.StatusOK, resp)
 }
 
+// pullLimit reads ?limit=: absent means the default 500; integers
+// outside 1…1000 are clamped (§4); anything else is invalid_request.
+func pullLimit(c *gin.Context) (int, error) {
+	q, ok := c.GetQuery("limit")
+	if !ok || q == "" {
+		return 500, nil
+	}
+	n, err := strconv.Atoi(q)
+	if err != nil {
+		return 0, core.Errorf(syncproto.CodeInvalidRequest, "limit must be an integer")
+	}
+	return min(max(n, 1), 1000), nil
+}
+
 func (s *Server) pull(c *gin.Context) {
-	limit, _ := strconv.Atoi(c.Query("limit"))
+	limit, err := pullLimit(c)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
 	resp, err := s.cfg.Sync.Pull(c.Request.Context(), principal(c), c.Query("cursor"), limit)
 	if err != nil {
 		writeError(c, err)

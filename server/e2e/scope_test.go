@@ -90,3 +90,26 @@ func TestRevokeWipesPhone(t *testing.T) {
 		t.Fatalf("login on the revoked device: %v, want device_unavailable", err)
 	}
 }
+
+// TestPullLimitClamped: limit outside 1…1000 is clamped, absent is 500.
+func TestPullLimitClamped(t *testing.T) {
+	e := startServer(t)
+	e.user("budi", "officer", "urc-1")
+	s := e.login("budi")
+	for range 3 {
+		s.push(s.change("encounters", newID(), "upsert", encounterFields(nil), ""))
+	}
+	for _, tc := range []struct {
+		query string
+		n     int
+		more  bool
+	}{{"", 3, false}, {"?limit=0", 1, true}, {"?limit=-5", 1, true}, {"?limit=2", 2, true}, {"?limit=99999", 3, false}} {
+		var resp syncproto.PullResponse
+		if st := e.call(s.token, http.MethodGet, "/v1/sync/pull"+tc.query, nil, &resp); st != 200 || len(resp.Changes) != tc.n || resp.HasMore != tc.more {
+			t.Errorf("pull%s: %d, %d changes, has_more=%v; want %d, %v", tc.query, st, len(resp.Changes), resp.HasMore, tc.n, tc.more)
+		}
+	}
+	if st, code := e.errorCode(s.token, http.MethodGet, "/v1/sync/pull?limit=abc", nil); st != 400 || code != syncproto.CodeInvalidRequest {
+		t.Errorf("limit=abc: %d %s, want 400 invalid_request", st, code)
+	}
+}
