@@ -32,6 +32,7 @@ func (s *Server) authenticate(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
+	p.Addr = c.ClientIP()
 	c.Set(principalKey, p)
 	c.Next()
 }

@@ -16,6 +16,8 @@ type Principal struct {
 	DeviceID  string
 	// TokenHash identifies the token the request carried.
 	TokenHash []byte
+	// Addr is the client address the request came from (for the audit).
+	Addr string
 }
 
 // IsAdmin reports whether the caller sees every team.
@@ -100,4 +102,21 @@ func ValidRole(r string) bool {
 		return true
 	}
 	return false
+}
+
+// AuditEntry is one line of the append-only audit log: who, when, what,
+// from where, chained to the previous entry by hash.
+type AuditEntry struct {
+	Seq      int64           `json:"seq"`
+	At       string          `json:"at"`
+	UserID   string          `json:"user_id"`
+	Username string          `json:"username"`
+	DeviceID string          `json:"device_id"`
+	Address  string          `json:"address"`
+	Action   string          `json:"action"`
+	Target   string          `json:"target"`
+	TeamID   string          `json:"team_id"`
+	Details  json.RawMessage `json:"details"`
+	PrevHash string          `json:"prev_hash"`
+	Hash     string          `json:"hash"`
 }

@@ -28,10 +28,18 @@ func (db *DB) Login(ctx context.Context, req syncproto.LoginRequest, addr string
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, err
 	}
+	who := core.Principal{UserID: u.ID, Username: req.Username, DeviceID: dev, Addr: addr}
 	if db.opt.Hasher.Check(hash, req.Password) != nil {
+		if err := db.Audit(ctx, who, "login_failed", "user:"+req.Username, u.TeamID, nil); err != nil {
+			return nil, err
+		}
 		return nil, core.Errorf(syncproto.CodeInvalidCredentials, "wrong username or password")
 	}
+	who.Username = u.Username
 	if !u.Active {
+		if err := db.Audit(ctx, who, "login_failed", "user:"+u.Username, u.TeamID, map[string]any{"reason": "user_disabled"}); err != nil {
+			return nil, err
+		}
 		return nil, core.Errorf(syncproto.CodeUserDisabled, "this account is disabled")
 	}
 	token, th := auth.NewToken()
@@ -45,15 +53,25 @@ func (db *DB) Login(ctx context.Context, req syncproto.LoginRequest, addr string
 			if _, err := tx.Exec(`INSERT INTO devices (id, user_id, name, created_at) VALUES (?, ?, ?, ?)`, dev, u.ID, name, formatTime(db.now())); err != nil {
 				return err
 			}
+			if err := db.appendAudit(tx, entryFor(who, "device_registered", "device:"+dev, u.TeamID, map[string]any{"name": name})); err != nil {
+				return err
+			}
 		case err != nil:
 			return err
 		case owner != u.ID || revoked:
 			return core.Errorf(syncproto.CodeDeviceUnavailable, "this device is bound to another user or revoked")
 		}
 		now := formatTime(db.now())
-		_, err = tx.Exec(`INSERT INTO tokens (hash, user_id, device_id, created_at, last_used_at) VALUES (?, ?, ?, ?, ?)`, th, u.ID, dev, now, now)
-		return err
+		if _, err := tx.Exec(`INSERT INTO tokens (hash, user_id, device_id, created_at, last_used_at) VALUES (?, ?, ?, ?, ?)`, th, u.ID, dev, now, now); err != nil {
+			return err
+		}
+		return db.appendAudit(tx, entryFor(who, "login", "user:"+u.Username, u.TeamID, nil))
 	})
+	if core.ErrorCode(err) == syncproto.CodeDeviceUnavailable {
+		if aerr := db.Audit(ctx, who, "login_failed", "user:"+u.Username, u.TeamID, map[string]any{"reason": "device_unavailable"}); aerr != nil {
+			return nil, aerr
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -112,8 +130,10 @@ func (db *DB) touchToken(th []byte) {
 // Logout ends the caller's token.
 func (db *DB) Logout(ctx context.Context, p core.Principal) error {
 	return db.w.do(ctx, func(tx *sql.Tx) error {
-		_, err := tx.Exec(`DELETE FROM tokens WHERE hash = ?`, p.TokenHash)
-		return err
+		if _, err := tx.Exec(`DELETE FROM tokens WHERE hash = ?`, p.TokenHash); err != nil {
+			return err
+		}
+		return db.appendAudit(tx, entryFor(p, "logout", "user:"+p.Username, p.TeamID, nil))
 	})
 }
 

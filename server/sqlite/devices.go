@@ -58,10 +58,13 @@ func (db *DB) RevokeDevice(ctx context.Context, p core.Principal, id string) (co
 		return d, err
 	}
 	if !p.InScope(d.TeamID) {
-		return core.Device{}, core.Errorf(syncproto.CodeNotFound, "no such device")
+		return core.Device{}, db.outOfScope(ctx, p, "device:"+id)
 	}
 	err = db.w.do(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.Exec(`UPDATE devices SET revoked = 1 WHERE id = ?`, id); err != nil {
+			return err
+		}
+		if err := db.appendAudit(tx, entryFor(p, "device_revoked", "device:"+id, d.TeamID, map[string]any{"owner": d.Username})); err != nil {
 			return err
 		}
 		return endTokens(tx, "", id, syncproto.CodeDeviceRevoked)

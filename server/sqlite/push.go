@@ -79,6 +79,12 @@ func (a *applier) apply(pc *prepared) (syncproto.PushResult, error) {
 	}
 	if rej != nil {
 		res = syncproto.PushResult{OpID: pc.opID, Status: syncproto.StatusRejected, Error: rej}
+		if rej.Code == syncproto.CodeForbidden || rej.Code == syncproto.CodeInvalidReference {
+			target := pc.ch.Collection + "/" + pc.ch.ID
+			if err := a.db.appendAudit(a.tx, entryFor(a.p, "out_of_scope_attempt", target, a.p.TeamID, map[string]any{"code": rej.Code, "op_id": pc.opID})); err != nil {
+				return res, err
+			}
+		}
 		return res, a.keepRejected(pc, rej)
 	}
 	return res, nil

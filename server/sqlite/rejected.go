@@ -7,7 +7,6 @@ import (
 	"strconv"
 
 	"urcsync/server/core"
-	"urcsync/syncproto"
 )
 
 // ListRejected pages through the rejected changes of the caller's team
@@ -16,23 +15,13 @@ func (db *DB) ListRejected(ctx context.Context, p core.Principal, pg core.Page) 
 	if err := requireOffice(p); err != nil {
 		return nil, "", err
 	}
-	before := int64(1<<62 - 1)
-	if pg.Cursor != "" {
-		n, err := strconv.ParseInt(pg.Cursor, 10, 64)
-		if err != nil || n <= 0 {
-			return nil, "", core.Errorf(syncproto.CodeInvalidCursor, "cursor was not issued by this server")
-		}
-		before = n
+	before, limit, err := pageBounds(pg)
+	if err != nil {
+		return nil, "", err
 	}
-	limit := pg.Limit
-	if limit <= 0 {
-		limit = 100
-	}
-	limit = min(limit, 500)
 	const cols = `SELECT r.id, r.op_id, r.device_id, r.user_id, coalesce(u.username, ''), r.team_id, r.collection, r.record_id, r.change, r.code, r.message, r.field, r.received_at
 		FROM rejected r LEFT JOIN users u ON u.id = r.user_id`
 	var rows *sql.Rows
-	var err error
 	if p.IsAdmin() {
 		rows, err = db.read.QueryContext(ctx, cols+` WHERE r.id < ? ORDER BY r.id DESC LIMIT ?`, before, limit+1)
 	} else {

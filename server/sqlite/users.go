@@ -68,7 +68,12 @@ func (db *DB) CreateUser(ctx context.Context, p core.Principal, u core.NewUser) 
 	if err := requireAdmin(p); err != nil {
 		return core.UserAccount{}, err
 	}
-	return db.AddUser(ctx, u)
+	created, err := db.AddUser(ctx, u)
+	if err != nil {
+		return created, err
+	}
+	return created, db.Audit(ctx, p, "user_created", "user:"+created.Username, created.TeamID,
+		map[string]any{"role": created.Role, "team_id": created.TeamID})
 }
 
 // ListUsers lists every user, by username.
@@ -157,9 +162,11 @@ func (db *DB) UpdateUser(ctx context.Context, p core.Principal, id string, patch
 			}
 		}
 		if end != "" {
-			return endTokens(tx, id, "", end)
+			if err := endTokens(tx, id, "", end); err != nil {
+				return err
+			}
 		}
-		return nil
+		return db.appendAudit(tx, entryFor(p, "user_updated", "user:"+id, team, patchDetails(patch)))
 	})
 	if err != nil {
 		return core.UserAccount{}, err
@@ -177,4 +184,22 @@ func (db *DB) userByID(ctx context.Context, id string) (core.UserAccount, error)
 	}
 	u.CreatedAt = created
 	return u, err
+}
+
+// patchDetails says what a user change touched, never the password itself.
+func patchDetails(p core.UserPatch) map[string]any {
+	d := map[string]any{}
+	if p.Active != nil {
+		d["active"] = *p.Active
+	}
+	if p.Role != nil {
+		d["role"] = *p.Role
+	}
+	if p.TeamID != nil {
+		d["team_id"] = *p.TeamID
+	}
+	if p.Password != nil {
+		d["password"] = "changed"
+	}
+	return d
 }

@@ -1,0 +1,310 @@
+package bench
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"urcsync/server/core"
+	"urcsync/syncproto"
+)
+
+const (
+	// pushDevices devices push at once, each pushRounds batches of
+	// pushBatch new encounters, one after the other as a phone does.
+	pushDevices = 50
+	pushBatch   = 500
+	pushRounds  = 2
+	pushTeams   = 5
+
+	// pullRecords records are pulled from an empty cursor, pullLimit per
+	// page. They are loaded through the store's push path by loadDevices
+	// devices in batches of loadBatch.
+	pullRecords = 100_000
+	pullLimit   = 1000
+	loadBatch   = 1000
+	loadDevices = 4
+	pullTeam    = "urc-1"
+
+	// Aims of the issue: merged changes/s at least 0.4 of the raw insert
+	// rate; cold pull at least half the raw scan rate.
+	pushAim = 0.4
+	pullAim = 0.5
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	printTable(os.Stdout)
+	closeFixtures()
+	os.Exit(code)
+}
+
+// BenchmarkPush measures 50 devices, each logged in over HTTP with its own
+// token, pushing batches of 500 new encounters at the same time through
+// the real handler and store (a fresh file per iteration). The baseline,
+// run in every iteration on the same rows, is plain INSERTs of one row per
+// change in transactions of 500 into a fresh SQLite file.
+func BenchmarkPush(b *testing.B) {
+	phones := make([]*phone, pushDevices)
+	for d := range phones {
+		phones[d] = newPhone(newID(), fmt.Sprintf("urc-%d", d%pushTeams+1), uint64(d))
+	}
+	bodies := make([][][]byte, pushDevices)
+	var rows []row
+	for range pushRounds {
+		for d, ph := range phones {
+			bt := ph.batch(pushBatch)
+			bodies[d] = append(bodies[d], bt.body)
+			rows = append(rows, bt.rows...)
+		}
+	}
+	total := len(rows)
+
+	var rawTime, busy time.Duration
+	var commits, jobs int64
+	b.ResetTimer()
+	b.StopTimer()
+	for i := 0; i < b.N; i++ {
+		dir := filepath.Join(b.TempDir(), fmt.Sprint(i))
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			b.Fatal(err)
+		}
+		raw, err := openRaw(filepath.Join(dir, "raw.db"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		start := time.Now()
+		if err := insertRaw(raw, rows, pushBatch); err != nil {
+			b.Fatal(err)
+		}
+		rawTime += time.Since(start)
+		raw.Close()
+
+		srv, err := startServer(filepath.Join(dir, "urc.db"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		accounts := make([]*account, pushDevices)
+		for d, ph := range phones {
+			if accounts[d], err = srv.addAccount(fmt.Sprintf("officer%02d", d), ph.team, ph.deviceID); err != nil {
+				b.Fatal(err)
+			}
+		}
+
+		errs := make(chan error, pushDevices)
+		var wg sync.WaitGroup
+		srv.writes.reset()
+		b.StartTimer()
+		for d := range pushDevices {
+			wg.Go(func() {
+				for _, body := range bodies[d] {
+					if err := srv.push(accounts[d], body, pushBatch); err != nil {
+						errs <- fmt.Errorf("device %d: %w", d, err)
+						return
+					}
+				}
+			})
+		}
+		wg.Wait()
+		b.StopTimer()
+		commits += srv.writes.commits.Load()
+		jobs += srv.writes.jobs.Load()
+		busy += time.Duration(srv.writes.busy.Load())
+		close(errs)
+		for err := range errs {
+			b.Fatal(err)
+		}
+		if err := srv.close(); err != nil {
+			b.Fatal(err)
+		}
+		os.RemoveAll(dir)
+	}
+
+	secs := b.Elapsed().Seconds()
+	r := result{
+		name: "push", items: total, unit: "changes/s", rawUnit: "rows/s", opsUnit: "pushes/s", aim: pushAim,
+		rate:    float64(total*b.N) / secs,
+		rawRate: float64(total*b.N) / rawTime.Seconds(),
+		ops:     float64(pushDevices*pushRounds*b.N) / secs,
+	}
+	b.ReportMetric(r.rate, "changes/s")
+	b.ReportMetric(r.ops, "pushes/s")
+	b.ReportMetric(r.rawRate, "raw_rows/s")
+	b.ReportMetric(r.rate/r.rawRate, "x_raw")
+	b.ReportMetric(float64(jobs)/float64(max(commits, 1)), "pushes/commit")
+	b.ReportMetric(busy.Seconds()/secs, "writer_busy")
+	record(r)
+}
+
+// BenchmarkColdPull measures one officer pulling the team's 100,000
+// records over HTTP from an empty cursor to the end, 1000 per page,
+// decoding every page into syncproto.PullResponse. The baseline, run in
+// every iteration, is a plain indexed scan of 100,000 equivalent rows in a
+// fresh file, paged the same way.
+func BenchmarkColdPull(b *testing.B) {
+	pullOnce.Do(func() { pullFx, pullErr = loadPullFixture(b) })
+	if pullErr != nil {
+		b.Fatal(pullErr)
+	}
+	fx := pullFx
+
+	var rawTime time.Duration
+	pages := 0
+	b.ResetTimer()
+	b.StopTimer()
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		n, err := scanRaw(fx.raw, fx.team, pullLimit)
+		rawTime += time.Since(start)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if n != fx.records {
+			b.Fatalf("raw scan read %d rows, want %d", n, fx.records)
+		}
+
+		b.StartTimer()
+		got, p, err := fx.srv.pullAll(fx.reader, pullLimit)
+		b.StopTimer()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if got != fx.records {
+			b.Fatalf("pull returned %d records, want %d", got, fx.records)
+		}
+		pages += p
+	}
+
+	secs := b.Elapsed().Seconds()
+	r := result{
+		name: "cold pull", items: fx.records, unit: "records/s", rawUnit: "rows/s", opsUnit: "pages/s", aim: pullAim,
+		rate:    float64(fx.records*b.N) / secs,
+		rawRate: float64(fx.records*b.N) / rawTime.Seconds(),
+		ops:     float64(pages) / secs,
+	}
+	b.ReportMetric(r.rate, "records/s")
+	b.ReportMetric(r.ops, "pages/s")
+	b.ReportMetric(r.rawRate, "raw_rows/s")
+	b.ReportMetric(r.rate/r.rawRate, "x_raw")
+	record(r)
+}
+
+// loadPullFixture fills a store with pullRecords encounters of one team
+// through the store's push path, logs a reader in, and writes the
+// equivalent rows (the fields as pulled, server-owned ones included) to a
+// fresh baseline file.
+func loadPullFixture(b *testing.B) (*pullFix, error) {
+	dir, err := os.MkdirTemp("", "urc-bench-pull-")
+	if err != nil {
+		return nil, err
+	}
+	fx := &pullFix{dir: dir, team: pullTeam, records: pullRecords}
+	pullFx = fx
+	if fx.srv, err = startServer(filepath.Join(dir, "urc.db")); err != nil {
+		return fx, err
+	}
+	start := time.Now()
+	var mu sync.Mutex
+	rows := make([]row, 0, pullRecords)
+	errs := make(chan error, loadDevices)
+	var wg sync.WaitGroup
+	for d := range loadDevices {
+		wg.Go(func() {
+			if err := loadRecords(fx, d, pullRecords/loadDevices, &mu, &rows); err != nil {
+				errs <- err
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		return fx, err
+	}
+	fx.loaded = time.Since(start)
+
+	if fx.reader, err = fx.srv.addAccount("reader", fx.team, newID()); err != nil {
+		return fx, err
+	}
+	if fx.raw, err = openRaw(filepath.Join(dir, "raw.db")); err != nil {
+		return fx, err
+	}
+	if err := insertRaw(fx.raw, rows, loadBatch); err != nil {
+		return fx, err
+	}
+
+	var page syncproto.PullResponse
+	if err := fx.srv.call("GET", fmt.Sprintf("/v1/sync/pull?limit=%d", pullLimit), fx.reader.token, nil, &page); err != nil {
+		return fx, err
+	}
+	pulled, raw := 0, 0
+	for i, c := range page.Changes {
+		pulled += len(c.Fields)
+		raw += len(rows[i].doc)
+	}
+	n := max(len(page.Changes), 1)
+	b.Logf("loaded %d records through the push path in %s (%.0f changes/s); mean doc bytes: pulled %d, baseline %d",
+		pullRecords, fx.loaded.Round(time.Millisecond), float64(pullRecords)/fx.loaded.Seconds(), pulled/n, raw/n)
+	return fx, nil
+}
+
+// loadRecords pushes n new encounters of fx's team from the d-th loading
+// device straight into the store, and appends their baseline rows.
+func loadRecords(fx *pullFix, d, n int, mu *sync.Mutex, rows *[]row) error {
+	ctx := context.Background()
+	acc, err := fx.srv.addAccount(fmt.Sprintf("loader%d", d), fx.team, newID())
+	if err != nil {
+		return err
+	}
+	p, err := fx.srv.db.Authenticate(ctx, acc.token)
+	if err != nil {
+		return err
+	}
+	ph := newPhone(acc.deviceID, fx.team, uint64(1000+d))
+	for done := 0; done < n; done += loadBatch {
+		bt := ph.batch(min(loadBatch, n-done))
+		var env struct {
+			DeviceID string            `json:"device_id"`
+			SentAt   string            `json:"sent_at"`
+			Changes  []json.RawMessage `json:"changes"`
+		}
+		if err := json.Unmarshal(bt.body, &env); err != nil {
+			return err
+		}
+		resp, err := fx.srv.db.Push(ctx, p, core.PushBatch{DeviceID: env.DeviceID, SentAt: env.SentAt, Changes: env.Changes})
+		if err != nil {
+			return err
+		}
+		at := time.Now().UTC().Format("2006-01-02T15:04:05.000Z")
+		for i, r := range resp.Results {
+			if r.Status != syncproto.StatusApplied {
+				return fmt.Errorf("load: change %s: %s %+v", r.OpID, r.Status, r.Error)
+			}
+			doc, err := pulledDoc(bt.rows[i].doc, fx.team, acc.user.ID, at)
+			if err != nil {
+				return err
+			}
+			bt.rows[i].doc = doc
+		}
+		mu.Lock()
+		*rows = append(*rows, bt.rows...)
+		mu.Unlock()
+	}
+	return nil
+}
+
+// pulledDoc adds the server-owned fields a pulled record carries to the
+// fields of its change.
+func pulledDoc(fields, team, user, at string) (string, error) {
+	m := map[string]any{}
+	if err := json.Unmarshal([]byte(fields), &m); err != nil {
+		return "", err
+	}
+	m["team_id"], m["created_by"], m["created_at"], m["updated_at"] = team, user, at, at
+	b, err := json.Marshal(m)
+	return string(b), err
+}
