@@ -8,6 +8,7 @@ import (
 	"net"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // config is the server's configuration: flags, with environment
@@ -20,6 +21,8 @@ type config struct {
 	BehindProxy    bool
 	TrustedProxies []string
 	BcryptCost     int
+	MaxMediaBytes  int64
+	SweepEvery     time.Duration
 }
 
 func parseConfig(args []string, getenv func(string) string) (config, error) {
@@ -41,6 +44,10 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	proxies := fs.String("trusted-proxies", env("URC_TRUSTED_PROXIES", ""), "comma-separated proxy addresses whose X-Forwarded-For is believed (URC_TRUSTED_PROXIES)")
 	cost, _ := strconv.Atoi(env("URC_BCRYPT_COST", "0"))
 	fs.IntVar(&c.BcryptCost, "bcrypt-cost", cost, "bcrypt cost for new password hashes; 0 = default (URC_BCRYPT_COST)")
+	maxMedia, _ := strconv.ParseInt(env("URC_MAX_MEDIA_BYTES", "26214400"), 10, 64)
+	fs.Int64Var(&c.MaxMediaBytes, "max-media-bytes", maxMedia, "size limit of one photo (URC_MAX_MEDIA_BYTES)")
+	sweep, _ := time.ParseDuration(env("URC_SWEEP_EVERY", "10m"))
+	fs.DurationVar(&c.SweepEvery, "sweep-every", sweep, "how often expired uploads, erasable and orphaned photo bytes are swept (URC_SWEEP_EVERY)")
 	if err := fs.Parse(args); err != nil {
 		return c, fmt.Errorf("%w\n%s", err, usage(fs))
 	}

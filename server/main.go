@@ -24,6 +24,7 @@ import (
 	"urcsync/server/api"
 	"urcsync/server/auth"
 	"urcsync/server/core"
+	"urcsync/server/media"
 	"urcsync/server/schema"
 	"urcsync/server/sqlite"
 )
@@ -59,6 +60,7 @@ func openStore(ctx context.Context, dataDir string, bcryptCost int, log *slog.Lo
 	}
 	return sqlite.Open(ctx, filepath.Join(dataDir, "urc.db"), sqlite.Options{
 		Schemas: reg, Hasher: auth.NewHasher(bcryptCost), Logger: log, OnCommit: onCommit,
+		MediaFlags: media.DefaultChecks.Flags,
 	})
 }
 
@@ -73,9 +75,20 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		return err
 	}
 	defer db.Close()
+	store, where, err := openBlobStore(ctx, cfg.DataDir, os.Getenv)
+	if err != nil {
+		return err
+	}
+	photos, err := media.New(media.Config{
+		Records: db, Store: store, SpoolDir: filepath.Join(cfg.DataDir, "uploads"),
+		MaxBytes: cfg.MaxMediaBytes, Logger: log,
+	})
+	if err != nil {
+		return err
+	}
 	handler, err = api.New(api.Config{
-		Sync: db, Accounts: db, Office: db,
-		Checks:         map[string]core.Checker{"database": db},
+		Sync: db, Accounts: db, Office: db, Media: photos, MaxMediaBytes: cfg.MaxMediaBytes,
+		Checks:         map[string]core.Checker{"database": db, "storage": store},
 		OpenAPI:        contract.OpenAPI(),
 		TrustedProxies: cfg.TrustedProxies,
 		Logger:         log,
@@ -92,13 +105,14 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	}
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
+	go photos.Run(ctx, cfg.SweepEvery)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err
 	}
 	errc := make(chan error, 1)
 	go func() {
-		log.Info("listening", "addr", ln.Addr().String(), "data", cfg.DataDir, "tls", cfg.TLSCert != "")
+		log.Info("listening", "addr", ln.Addr().String(), "data", cfg.DataDir, "media", where, "tls", cfg.TLSCert != "")
 		if cfg.TLSCert != "" {
 			errc <- srv.ServeTLS(ln, cfg.TLSCert, cfg.TLSKey)
 		} else {

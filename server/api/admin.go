@@ -75,3 +75,8 @@ func (s *Server) updateUser(c *gin.Context) {
 	u, err := s.cfg.Accounts.UpdateUser(c.Request.Context(), principal(c), c.Param("id"), patch)
 	answer(c, http.StatusOK, u, err)
 }
+
+func (s *Server) listAudit(c *gin.Context) {
+	items, next, err := s.cfg.Office.ListAudit(c.Request.Context(), principal(c), page(c))
+	answer(c, http.StatusOK, paged[core.AuditEntry]{Items: items, Cursor: next, HasMore: next != ""}, err)
+}

@@ -21,6 +21,7 @@ type metrics struct {
 	ops         *prometheus.CounterVec
 	conflicts   *prometheus.CounterVec
 	pullRecords prometheus.Counter
+	mediaBytes  prometheus.Counter
 	commitJobs  prometheus.Histogram
 	commitTime  prometheus.Histogram
 }
@@ -40,6 +41,7 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 			Name: "urc_conflicts_total", Help: "Conflicts recorded by kind.",
 		}, []string{"kind"}),
 		pullRecords: prometheus.NewCounter(prometheus.CounterOpts{Name: "urc_pull_records_total", Help: "Records sent by pulls."}),
+		mediaBytes:  prometheus.NewCounter(prometheus.CounterOpts{Name: "urc_media_stored_bytes_total", Help: "Photo bytes stored by whole-file uploads."}),
 		commitJobs: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name: "urc_group_commit_jobs", Help: "Write jobs per group commit.",
 			Buckets: prometheus.ExponentialBuckets(1, 2, 10),
@@ -55,7 +57,7 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 	for _, k := range []string{syncproto.ConflictConcurrentEdit, syncproto.ConflictEditOnDeleted, syncproto.ConflictDeleteOverEdit} {
 		m.conflicts.WithLabelValues(k)
 	}
-	reg.MustRegister(m.requests, m.pushes, m.ops, m.conflicts, m.pullRecords, m.commitJobs, m.commitTime,
+	reg.MustRegister(m.requests, m.pushes, m.ops, m.conflicts, m.pullRecords, m.mediaBytes, m.commitJobs, m.commitTime,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

@@ -19,6 +19,9 @@ type Config struct {
 	Sync     core.Sync
 	Accounts core.Accounts
 	Office   core.Office
+	Media    core.Media
+	// MaxMediaBytes is announced as Tus-Max-Size.
+	MaxMediaBytes int64
 	// Checks are the dependencies /readyz asks, by name.
 	Checks map[string]core.Checker
 	// OpenAPI is the contract served at /openapi.yaml.
@@ -74,8 +77,12 @@ func New(cfg Config) (*Server, error) {
 	authed.POST("/auth/logout", s.logout)
 	authed.POST("/sync/push", s.push)
 	authed.GET("/sync/pull", s.pull)
+	if cfg.Media != nil {
+		s.mediaRoutes(e, authed)
+	}
 	admin := authed.Group("/admin")
 	admin.GET("/rejected", s.listRejected)
+	admin.GET("/audit", s.listAudit)
 	admin.GET("/devices", s.listDevices)
 	admin.POST("/devices/:id/revoke", s.revokeDevice)
 	admin.GET("/users", s.listUsers)
@@ -83,6 +90,22 @@ func New(cfg Config) (*Server, error) {
 	admin.PATCH("/users/:id", s.updateUser)
 	s.engine = e
 	return s, nil
+}
+
+// mediaRoutes serves §5: whole-file uploads, tus uploads, derivatives
+// and originals.
+func (s *Server) mediaRoutes(e *gin.Engine, authed *gin.RouterGroup) {
+	e.OPTIONS("/v1/media/:id/uploads", tusHeaders, s.tusOptions)
+	m := authed.Group("/media/:id")
+	m.PUT("/content", s.putContent)
+	m.GET("/content", s.getOriginal)
+	m.GET("/thumbnail", s.getDerivative(core.Thumbnail))
+	m.GET("/preview", s.getDerivative(core.Preview))
+	tus := m.Group("/uploads", tusHeaders)
+	tus.POST("", s.createUpload)
+	tus.HEAD("/:upload", s.headUpload)
+	tus.PATCH("/:upload", s.patchUpload)
+	tus.DELETE("/:upload", s.deleteUpload)
 }
 
 // ServeHTTP implements http.Handler.

@@ -58,6 +58,9 @@ type Office interface {
 	// ListRejected pages through rejected changes of the caller's scope,
 	// newest first. Errors: forbidden, invalid_cursor.
 	ListRejected(ctx context.Context, p Principal, pg Page) (items []RejectedChange, next string, err error)
+	// ListAudit pages through the audit log of the caller's scope, newest
+	// first. Errors: forbidden, invalid_cursor.
+	ListAudit(ctx context.Context, p Principal, pg Page) (items []AuditEntry, next string, err error)
 }
 
 // Checker reports whether a dependency is reachable.

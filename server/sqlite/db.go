@@ -43,6 +43,8 @@ type Options struct {
 	MaxBatch int
 	// OnCommit observes every group commit.
 	OnCommit BatchObserver
+	// MediaFlags computes a photo's EXIF flags (none when nil).
+	MediaFlags func(core.MediaFacts) []string
 	// Logger receives operational messages (slog.Default when nil).
 	Logger *slog.Logger
 }
@@ -67,6 +69,8 @@ var (
 	_ core.Accounts = (*DB)(nil)
 	_ core.Office   = (*DB)(nil)
 	_ core.Checker  = (*DB)(nil)
+
+	_ core.MediaRecords = (*DB)(nil)
 )
 
 // Open opens (creating if needed) the database file at path, applies

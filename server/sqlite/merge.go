@@ -46,7 +46,7 @@ func (a *applier) merge(pc *prepared) (syncproto.PushResult, *syncproto.ChangeEr
 	w.Stamp = syncproto.Stamp{HLC: w.HLC, Device: a.p.DeviceID, User: a.p.UserID, At: a.at, Pos: pos}
 
 	if !rec.exists {
-		rec.team, rec.createdBy, rec.createdAt = a.p.TeamID, a.p.UserID, a.at
+		rec.team, rec.createdBy, rec.createdDevice, rec.createdAt = a.p.TeamID, a.p.UserID, a.p.DeviceID, a.at
 		for f, v := range a.db.opt.Schemas.Defaults(ch.Collection) {
 			rec.state.Fields[f] = syncproto.FieldState{Value: v, Stamp: syncproto.Stamp{HLC: w.HLC, Device: syncproto.ServerNode, At: a.at, Pos: pos}}
 		}
@@ -62,6 +62,9 @@ func (a *applier) merge(pc *prepared) (syncproto.PushResult, *syncproto.ChangeEr
 		res.Conflicts = append(res.Conflicts, ref)
 	}
 	if err := saveRecord(a.tx, ch.Collection, ch.ID, &rec, pos); err != nil {
+		return res, nil, err
+	}
+	if err := a.db.afterChange(a.tx, ch.Collection, ch.ID, pc.fields); err != nil {
 		return res, nil, err
 	}
 	stored, _ := json.Marshal(res)

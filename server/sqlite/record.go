@@ -12,13 +12,14 @@ import (
 
 // storedRecord is one row of the records table with its merge state.
 type storedRecord struct {
-	exists    bool
-	seq       int64
-	team      string
-	createdBy string
-	createdAt string
-	updatedAt string
-	state     *syncproto.Record
+	exists        bool
+	createdDevice string
+	seq           int64
+	team          string
+	createdBy     string
+	createdAt     string
+	updatedAt     string
+	state         *syncproto.Record
 }
 
 // loadRecord reads a record and its merge state; a record never seen
@@ -26,8 +27,8 @@ type storedRecord struct {
 func loadRecord(q querier, collection, id string) (storedRecord, error) {
 	r := storedRecord{state: syncproto.NewRecord()}
 	var state string
-	err := q.QueryRow(`SELECT seq, team_id, created_by, created_at, updated_at, state FROM records WHERE collection = ? AND id = ?`,
-		collection, id).Scan(&r.seq, &r.team, &r.createdBy, &r.createdAt, &r.updatedAt, &state)
+	err := q.QueryRow(`SELECT seq, team_id, created_by, created_device, created_at, updated_at, state FROM records WHERE collection = ? AND id = ?`,
+		collection, id).Scan(&r.seq, &r.team, &r.createdBy, &r.createdDevice, &r.createdAt, &r.updatedAt, &state)
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, nil
 	}
@@ -58,14 +59,18 @@ func saveRecord(tx *sql.Tx, collection, id string, r *storedRecord, pos int64) e
 		_, err = tx.Exec(`UPDATE records SET seq = ?, deleted = ?, hlc = ?, updated_at = ?, doc = ?, state = ? WHERE seq = ?`,
 			pos, r.state.Deleted, r.state.HighestHLC(), r.updatedAt, doc, string(state), r.seq)
 	} else {
-		_, err = tx.Exec(`INSERT INTO records (seq, collection, id, team_id, deleted, hlc, created_by, created_at, updated_at, doc, state)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			pos, collection, id, r.team, r.state.Deleted, r.state.HighestHLC(), r.createdBy, r.createdAt, r.updatedAt, doc, string(state))
+		_, err = tx.Exec(`INSERT INTO records (seq, collection, id, team_id, deleted, hlc, created_by, created_device, created_at, updated_at, doc, state)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			pos, collection, id, r.team, r.state.Deleted, r.state.HighestHLC(), r.createdBy, r.createdDevice, r.createdAt, r.updatedAt, doc, string(state))
 	}
-	if err == nil {
-		r.exists, r.seq = true, pos
+	if err != nil {
+		return err
 	}
-	return err
+	r.exists, r.seq = true, pos
+	if collection == mediaCollection {
+		return indexMedia(tx, id, r)
+	}
+	return nil
 }
 
 // renderDoc builds the pulled form of a live record: every field's value
