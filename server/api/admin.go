@@ -80,3 +80,8 @@ func (s *Server) listAudit(c *gin.Context) {
 	items, next, err := s.cfg.Office.ListAudit(c.Request.Context(), principal(c), page(c))
 	answer(c, http.StatusOK, paged[core.AuditEntry]{Items: items, Cursor: next, HasMore: next != ""}, err)
 }
+
+func (s *Server) restoreRecord(c *gin.Context) {
+	rc, err := s.cfg.Office.RestoreRecord(c.Request.Context(), principal(c), c.Param("collection"), c.Param("id"))
+	answer(c, http.StatusOK, rc, err)
+}

@@ -83,6 +83,7 @@ func New(cfg Config) (*Server, error) {
 	admin := authed.Group("/admin")
 	admin.GET("/rejected", s.listRejected)
 	admin.GET("/audit", s.listAudit)
+	admin.POST("/records/:collection/:id/restore", s.restoreRecord)
 	admin.GET("/devices", s.listDevices)
 	admin.POST("/devices/:id/revoke", s.revokeDevice)
 	admin.GET("/users", s.listUsers)

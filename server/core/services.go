@@ -61,6 +61,9 @@ type Office interface {
 	// ListAudit pages through the audit log of the caller's scope, newest
 	// first. Errors: forbidden, invalid_cursor.
 	ListAudit(ctx context.Context, p Principal, pg Page) (items []AuditEntry, next string, err error)
+	// RestoreRecord undeletes a record (admin), stamped above its delete.
+	// Errors: forbidden, not_found.
+	RestoreRecord(ctx context.Context, p Principal, collection, id string) (syncproto.RecordChange, error)
 }
 
 // Checker reports whether a dependency is reachable.
