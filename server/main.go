@@ -87,7 +87,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		return err
 	}
 	handler, err = api.New(api.Config{
-		Sync: db, Accounts: db, Office: db, Media: photos, MaxMediaBytes: cfg.MaxMediaBytes,
+		Sync: db, Accounts: db, Office: db, Media: photos, Desk: db, MaxMediaBytes: cfg.MaxMediaBytes,
 		Checks:         map[string]core.Checker{"database": db, "storage": store},
 		OpenAPI:        contract.OpenAPI(),
 		TrustedProxies: cfg.TrustedProxies,

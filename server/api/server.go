@@ -20,6 +20,7 @@ type Config struct {
 	Accounts core.Accounts
 	Office   core.Office
 	Media    core.Media
+	Desk     core.Desk
 	// MaxMediaBytes is announced as Tus-Max-Size.
 	MaxMediaBytes int64
 	// Checks are the dependencies /readyz asks, by name.
@@ -84,6 +85,14 @@ func New(cfg Config) (*Server, error) {
 	admin.GET("/rejected", s.listRejected)
 	admin.GET("/audit", s.listAudit)
 	admin.POST("/records/:collection/:id/restore", s.restoreRecord)
+	if cfg.Desk != nil {
+		admin.GET("/conflicts", s.listConflicts)
+		admin.GET("/conflicts/:id", s.getConflict)
+		admin.POST("/conflicts/:id/resolve", s.resolveConflict)
+		admin.GET("/media", s.listMedia)
+		admin.POST("/media/:id/review", s.reviewMedia)
+		admin.POST("/records/:collection/:id/purge", s.purgeRecord)
+	}
 	admin.GET("/devices", s.listDevices)
 	admin.POST("/devices/:id/revoke", s.revokeDevice)
 	admin.GET("/users", s.listUsers)

@@ -121,6 +121,9 @@ type Media interface {
 	// Original returns the original bytes (uploading device, the team's
 	// supervisors, admins), audited. Errors: not_found, storage_unavailable.
 	Original(ctx context.Context, p Principal, id string) (Content, error)
+	// Erase removes a purged photo's bytes at once. Errors:
+	// storage_unavailable (the sweeper then removes them later).
+	Erase(ctx context.Context, id string) error
 }
 
 // Derivative kinds.

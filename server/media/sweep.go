@@ -88,3 +88,8 @@ func (s *Service) Run(ctx context.Context, interval time.Duration) {
 		}
 	}
 }
+
+// Erase removes every object of a photo at once (a purge).
+func (s *Service) Erase(ctx context.Context, id string) error {
+	return storageError(s.deleteObjects(ctx, id))
+}

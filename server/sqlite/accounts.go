@@ -138,10 +138,13 @@ func (db *DB) Logout(ctx context.Context, p core.Principal) error {
 }
 
 // endTokens ends every live token of a user (or of a device when deviceID
-// is set); reason records why.
+// is set); reason records why. A user's office sessions end with them.
 func endTokens(tx *sql.Tx, userID, deviceID, reason string) error {
 	if deviceID != "" {
 		_, err := tx.Exec(`UPDATE tokens SET ended = ? WHERE device_id = ? AND ended IS NULL`, reason, deviceID)
+		return err
+	}
+	if _, err := tx.Exec(`DELETE FROM sessions WHERE user_id = ?`, userID); err != nil {
 		return err
 	}
 	_, err := tx.Exec(`UPDATE tokens SET ended = ? WHERE user_id = ? AND ended IS NULL`, reason, userID)

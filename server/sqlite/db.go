@@ -71,6 +71,8 @@ var (
 	_ core.Checker  = (*DB)(nil)
 
 	_ core.MediaRecords = (*DB)(nil)
+	_ core.Desk         = (*DB)(nil)
+	_ core.Sessions     = (*DB)(nil)
 )
 
 // Open opens (creating if needed) the database file at path, applies

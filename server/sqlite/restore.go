@@ -47,4 +47,3 @@ func (db *DB) RestoreRecord(ctx context.Context, p core.Principal, collection, i
 	})
 	return out, err
 }
-

@@ -1,0 +1,149 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"strings"
+
+	"urcsync/server/core"
+	"urcsync/syncproto"
+)
+
+var mediaFlags = map[string]bool{"location_mismatch": true, "time_mismatch": true, "no_exif": true}
+
+const mediaSelect = `SELECT r.id, r.team_id, r.created_at, r.created_by, coalesce(u.username, ''), r.doc
+	FROM records r LEFT JOIN users u ON u.id = r.created_by
+	WHERE r.collection = 'media' AND r.deleted = 0 AND json_extract(r.doc, '$.content_status') = 'stored'`
+
+func scanMediaItem(s scanner) (core.MediaItem, error) {
+	var m core.MediaItem
+	var doc string
+	if err := s.Scan(&m.ID, &m.TeamID, &m.CreatedAt, &m.CreatedBy, &m.Username, &doc); err != nil {
+		return m, err
+	}
+	m.Record = json.RawMessage(doc)
+	var fields struct {
+		EncounterID  string   `json:"encounter_id"`
+		ReviewStatus string   `json:"review_status"`
+		Flags        []string `json:"flags"`
+	}
+	if err := json.Unmarshal(m.Record, &fields); err != nil {
+		return m, err
+	}
+	m.EncounterID, m.ReviewStatus, m.Flags = fields.EncounterID, fields.ReviewStatus, fields.Flags
+	if m.Flags == nil {
+		m.Flags = []string{}
+	}
+	return m, nil
+}
+
+// ListMedia pages through the stored photos of the caller's scope for
+// review, newest first, filtered by review status and flag. The cursor
+// carries the last (created_at, id) seen.
+func (db *DB) ListMedia(ctx context.Context, p core.Principal, f core.MediaFilter) ([]core.MediaItem, string, error) {
+	if err := requireOffice(p); err != nil {
+		return nil, "", err
+	}
+	switch f.ReviewStatus {
+	case "", core.ReviewPending, core.ReviewApproved, core.ReviewRejected, core.ReviewNeedsRetake:
+	default:
+		return nil, "", core.Errorf(syncproto.CodeInvalidRequest, "review_status must be pending, approved, rejected or needs_retake")
+	}
+	if f.Flag != "" && !mediaFlags[f.Flag] {
+		return nil, "", core.Errorf(syncproto.CodeInvalidRequest, "flag must be location_mismatch, time_mismatch or no_exif")
+	}
+	q, args := mediaSelect, []any{}
+	if f.Cursor != "" {
+		raw, err := base64.RawURLEncoding.DecodeString(f.Cursor)
+		at, id, ok := strings.Cut(string(raw), "|")
+		if err != nil || !ok {
+			return nil, "", core.Errorf(syncproto.CodeInvalidCursor, "cursor was not issued by this server")
+		}
+		q += ` AND (r.created_at < ? OR (r.created_at = ? AND r.id < ?))`
+		args = append(args, at, at, id)
+	}
+	if !p.IsAdmin() {
+		q += ` AND r.team_id = ?`
+		args = append(args, p.TeamID)
+	}
+	if f.ReviewStatus != "" {
+		q += ` AND json_extract(r.doc, '$.review_status') = ?`
+		args = append(args, f.ReviewStatus)
+	}
+	if f.Flag != "" {
+		q += ` AND EXISTS (SELECT 1 FROM json_each(r.doc, '$.flags') j WHERE j.value = ?)`
+		args = append(args, f.Flag)
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 60
+	}
+	limit = min(limit, 500)
+	q += ` ORDER BY r.created_at DESC, r.id DESC LIMIT ?`
+	args = append(args, limit+1)
+	rows, err := db.read.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, "", err
+	}
+	defer rows.Close()
+	items := []core.MediaItem{}
+	next := ""
+	for rows.Next() {
+		if len(items) == limit {
+			last := items[len(items)-1]
+			next = base64.RawURLEncoding.EncodeToString([]byte(last.CreatedAt + "|" + last.ID))
+			break
+		}
+		m, err := scanMediaItem(rows)
+		if err != nil {
+			return nil, "", err
+		}
+		items = append(items, m)
+	}
+	return items, next, rows.Err()
+}
+
+// ReviewMedia records a review decision as a server change of the photo's
+// review_status and review_note, so the officer's phone learns it.
+func (db *DB) ReviewMedia(ctx context.Context, p core.Principal, id string, r core.Review) (core.MediaItem, error) {
+	if err := requireOffice(p); err != nil {
+		return core.MediaItem{}, err
+	}
+	switch r.Decision {
+	case core.ReviewApproved, core.ReviewRejected, core.ReviewNeedsRetake:
+	default:
+		return core.MediaItem{}, core.Errorf(syncproto.CodeInvalidRequest, "decision must be approved, rejected or needs_retake")
+	}
+	if len(r.Note) > 1000 {
+		return core.MediaItem{}, core.Errorf(syncproto.CodeInvalidRequest, "the note is over 1000 characters")
+	}
+	info, err := db.MediaInfo(ctx, p, id)
+	if err != nil {
+		return core.MediaItem{}, err
+	}
+	if info.Deleted || info.ContentStatus != core.ContentStored {
+		return core.MediaItem{}, core.Errorf(syncproto.CodeNotFound, "no such photo")
+	}
+	err = db.w.do(ctx, func(tx *sql.Tx) error {
+		var note any
+		if r.Note != "" {
+			note = r.Note
+		}
+		if _, err := db.serverWrite(tx, mediaCollection, info.ID, syncproto.KindUpsert, map[string]json.RawMessage{
+			"review_status": jsonValue(r.Decision), "review_note": jsonValue(note)}); err != nil {
+			return err
+		}
+		return db.appendAudit(tx, entryFor(p, "media_reviewed", "media/"+info.ID, info.TeamID, map[string]any{"decision": r.Decision, "note": r.Note}))
+	})
+	if err != nil {
+		return core.MediaItem{}, err
+	}
+	m, err := scanMediaItem(db.read.QueryRowContext(ctx, mediaSelect+` AND r.id = ?`, info.ID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return m, core.Errorf(syncproto.CodeNotFound, "no such photo")
+	}
+	return m, err
+}
