@@ -12,6 +12,7 @@ import (
 	"mime"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -90,17 +91,20 @@ func (c *checker) check(x *exchange) []string {
 	if err != nil {
 		return []string{err.Error()}
 	}
-	if x.req.Method == http.MethodHead {
-		return nil
-	}
 	var problems []string
 	ctx := context.Background()
 
 	vreq := x.req.Clone(ctx)
 	reqIn := &openapi3filter.RequestValidationInput{Request: vreq, PathParams: params, Route: route, Options: c.requestOptions()}
+	wireLength := contentLength(x.req, len(x.reqBody))
 	reqBody, reqErr := decodeContent(x.req.Header.Get("Content-Encoding"), x.reqBody)
 	if reqErr == nil {
 		setBody(vreq, reqBody)
+		if wireLength != "" {
+			// The Content-Length sent on the wire, for operations that
+			// document it; Go keeps it out of Header.
+			vreq.Header.Set("Content-Length", wireLength)
+		}
 		reqErr = openapi3filter.ValidateRequest(ctx, reqIn)
 	} else {
 		setBody(vreq, nil)
@@ -116,25 +120,40 @@ func (c *checker) check(x *exchange) []string {
 	if resp == nil || resp.Value == nil {
 		return append(problems, fmt.Sprintf("status %d is not documented for %s %s", x.status, route.Method, route.Path))
 	}
-	resBody, err := decodeContent(x.header.Get("Content-Encoding"), x.resBody)
-	if err != nil {
-		return append(problems, "response body: "+err.Error())
-	}
-	ct := x.header.Get("Content-Type")
+	// A HEAD answer has no body on the wire (a handler may still write
+	// one, which the server drops): only its status and headers count.
+	head := x.req.Method == http.MethodHead
+	var resBody []byte
 	isJSON := false
-	if content := resp.Value.Content; len(content) == 0 {
-		if len(resBody) > 0 {
-			return append(problems, fmt.Sprintf("status %d has no body in the contract, but %d bytes came", x.status, len(resBody)))
+	if !head {
+		resBody, err = decodeContent(x.header.Get("Content-Encoding"), x.resBody)
+		if err != nil {
+			return append(problems, "response body: "+err.Error())
 		}
-	} else {
-		if content.Get(ct) == nil {
-			return append(problems, fmt.Sprintf("Content-Type %q is not documented for status %d (documented: %s)", ct, x.status, strings.Join(mediaTypes(content), ", ")))
+		ct := x.header.Get("Content-Type")
+		if content := resp.Value.Content; len(content) == 0 {
+			if len(resBody) > 0 {
+				return append(problems, fmt.Sprintf("status %d has no body in the contract, but %d bytes came", x.status, len(resBody)))
+			}
+		} else {
+			if content.Get(ct) == nil {
+				return append(problems, fmt.Sprintf("Content-Type %q is not documented for status %d (documented: %s)", ct, x.status, strings.Join(mediaTypes(content), ", ")))
+			}
+			isJSON = jsonMediaType(ct)
 		}
-		isJSON = jsonMediaType(ct)
 	}
-	opts := c.responseOptions(!isJSON)
+	resIn := reqIn
+	if head {
+		// kin-openapi checks nothing of a HEAD answer; its headers are
+		// checked as those of any other answer.
+		asGet := *reqIn
+		asGet.Request = vreq.Clone(ctx)
+		asGet.Request.Method = http.MethodGet
+		resIn = &asGet
+	}
+	opts := c.responseOptions(head || !isJSON)
 	err = openapi3filter.ValidateResponse(ctx, &openapi3filter.ResponseValidationInput{
-		RequestValidationInput: reqIn,
+		RequestValidationInput: resIn,
 		Status:                 x.status,
 		Header:                 x.header,
 		Body:                   io.NopCloser(bytes.NewReader(resBody)),
@@ -143,10 +162,35 @@ func (c *checker) check(x *exchange) []string {
 	if err != nil {
 		return append(problems, "the response does not match the contract: "+err.Error())
 	}
-	if route.Operation.OperationID == "pull" && x.status == http.StatusOK {
+	switch {
+	case route.Operation.OperationID == "pull" && x.status == http.StatusOK:
 		problems = append(problems, c.checkPulledRecords(resBody)...)
+	case recordAnswers[route.Operation.OperationID] != "" && isJSON && x.status < 300:
+		problems = append(problems, c.checkRecordAnswer(recordAnswers[route.Operation.OperationID], params["id"], resBody)...)
 	}
 	return problems
+}
+
+// recordAnswers are the operations whose successful answer is one
+// record's fields as a pull carries them, by collection.
+var recordAnswers = map[string]string{
+	"putMediaContent": "media",
+}
+
+// contentLength is the Content-Length r was sent with ("" for none): the
+// header if set, else what Go's client sends for r.ContentLength (a known
+// length, or 0 for POST, PUT and PATCH without a body).
+func contentLength(r *http.Request, bodyLen int) string {
+	if v := r.Header.Get("Content-Length"); v != "" {
+		return v
+	}
+	switch {
+	case r.ContentLength > 0:
+		return strconv.FormatInt(r.ContentLength, 10)
+	case r.ContentLength == 0 && bodyLen == 0 && (r.Method == http.MethodPost || r.Method == http.MethodPut || r.Method == http.MethodPatch):
+		return "0"
+	}
+	return ""
 }
 
 func (c *checker) requestOptions() *openapi3filter.Options {
@@ -169,6 +213,32 @@ func (c *checker) responseOptions(skipBody bool) *openapi3filter.Options {
 	return o
 }
 
+// checkRecordAnswer checks an answer that is one record's fields against
+// its collection's schema, and that its values are emitted strictly.
+func (c *checker) checkRecordAnswer(collection, id string, body []byte) []string {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(body, &fields); err != nil {
+		return []string{"record answer: " + err.Error()}
+	}
+	return c.checkRecord(fmt.Sprintf("the %s record %s", collection, id), collection, fields)
+}
+
+// checkRecord checks one record's fields, as the server emits them.
+func (c *checker) checkRecord(where, collection string, fields map[string]json.RawMessage) []string {
+	strict, ferr := c.sh.registry.CheckRecord(collection, fields)
+	if ferr != nil {
+		return []string{fmt.Sprintf("%s: fields do not match schemas/%s.json: %s", where, collection, ferr.Error())}
+	}
+	var problems []string
+	for _, name := range sortedKeys(fields) {
+		got, err := syncproto.Canonical(fields[name])
+		if err == nil && !bytes.Equal(got, strict[name]) {
+			problems = append(problems, fmt.Sprintf("%s: field %s is not emitted strictly: want %s", where, name, clipText(string(strict[name]))))
+		}
+	}
+	return problems
+}
+
 // checkPulledRecords checks each record of a pull page against its
 // collection's schema, and that its values are emitted strictly.
 func (c *checker) checkPulledRecords(body []byte) []string {
@@ -189,17 +259,7 @@ func (c *checker) checkPulledRecords(body []byte) []string {
 			continue
 		}
 		where := fmt.Sprintf("changes[%d] (%s %s)", i, ch.Collection, ch.ID)
-		strict, ferr := c.sh.registry.CheckRecord(ch.Collection, ch.Fields)
-		if ferr != nil {
-			problems = append(problems, fmt.Sprintf("%s: fields do not match schemas/%s.json: %s", where, ch.Collection, ferr.Error()))
-			continue
-		}
-		for _, name := range sortedKeys(ch.Fields) {
-			got, err := syncproto.Canonical(ch.Fields[name])
-			if err == nil && !bytes.Equal(got, strict[name]) {
-				problems = append(problems, fmt.Sprintf("%s: field %s is not emitted strictly: want %s", where, name, clipText(string(strict[name]))))
-			}
-		}
+		problems = append(problems, c.checkRecord(where, ch.Collection, ch.Fields)...)
 	}
 	return problems
 }

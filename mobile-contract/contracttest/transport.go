@@ -47,7 +47,9 @@ func (tr *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		out = req.Clone(req.Context())
 		out.Body = io.NopCloser(bytes.NewReader(b))
 		out.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
-		out.ContentLength = int64(len(b))
+		// out keeps req.ContentLength, so that a body of unknown length
+		// still goes out chunked, without Content-Length, as it would
+		// without this transport.
 	}
 	res, err := tr.base.RoundTrip(out)
 	if err != nil {

@@ -47,7 +47,16 @@ func (s *Server) putContent(c *gin.Context) {
 	c.Data(status, "application/json", rec)
 }
 
-// tusHeaders marks every tus answer.
+// tusResumable marks every answer of the upload routes, including the
+// authentication failures answered before tusHeaders runs.
+func tusResumable(c *gin.Context) {
+	if strings.HasPrefix(c.Request.URL.Path, "/v1/media/") && strings.Contains(c.Request.URL.Path, "/uploads") {
+		c.Header("Tus-Resumable", tusVersion)
+	}
+	c.Next()
+}
+
+// tusHeaders checks the tus version of a request.
 func tusHeaders(c *gin.Context) {
 	c.Header("Tus-Resumable", tusVersion)
 	if c.Request.Method != http.MethodOptions && c.GetHeader("Tus-Resumable") != tusVersion {
@@ -117,7 +126,7 @@ func (s *Server) patchUpload(c *gin.Context) {
 		return
 	}
 	u, err := s.cfg.Media.PatchUpload(c.Request.Context(), principal(c), c.Param("id"), c.Param("upload"), offset, c.Request.Body)
-	if u.Length > 0 || u.Offset > 0 {
+	if err == nil || core.ErrorCode(err) == syncproto.CodeOffsetMismatch {
 		c.Header("Upload-Offset", strconv.FormatInt(u.Offset, 10))
 	}
 	if err != nil {

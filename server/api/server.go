@@ -58,6 +58,9 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Registry == nil {
 		cfg.Registry = prometheus.NewRegistry()
 	}
+	if cfg.MaxMediaBytes == 0 {
+		cfg.MaxMediaBytes = 25 << 20
+	}
 	s := &Server{cfg: cfg, log: cfg.Logger, throttle: cfg.Throttle, metrics: newMetrics(cfg.Registry)}
 	e := gin.New()
 	if err := e.SetTrustedProxies(cfg.TrustedProxies); err != nil {
@@ -72,7 +75,7 @@ func New(cfg Config) (*Server, error) {
 	e.GET("/metrics", s.metricsHandler())
 	e.GET("/openapi.yaml", s.openapi)
 
-	v1 := e.Group("/v1", gzipJSON)
+	v1 := e.Group("/v1", gzipJSON, tusResumable)
 	v1.POST("/auth/login", s.login)
 	authed := v1.Group("", s.authenticate)
 	authed.POST("/auth/logout", s.logout)

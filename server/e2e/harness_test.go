@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -86,7 +87,9 @@ func (e *env) user(name, role, team string) {
 func (e *env) httpClient() *http.Client { return e.httpClientWith(http.DefaultTransport) }
 
 func (e *env) httpClientWith(base http.RoundTripper) *http.Client {
-	return contracttest.Client(e.t, base)
+	c := contracttest.Client(e.t, base)
+	c.Timeout = time.Minute
+	return c
 }
 
 // phone opens a reference client (its own SQLite file) logged in as user.
@@ -161,9 +164,9 @@ func (e *env) raw(token, method, path string, body io.Reader, headers map[string
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
-	if out != nil {
+	if out != nil && strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
 		if err := json.Unmarshal(b, out); err != nil {
-			e.t.Fatalf("%s %s: %d %q: %v", method, path, resp.StatusCode, b, err)
+			e.t.Fatalf("%s %s: %d %q: %v", method, path, resp.StatusCode, lastBytes(b, 200), err)
 		}
 	}
 	return resp.StatusCode

@@ -12,18 +12,29 @@ import (
 // block: real photos carry it in the first few segments or chunks, and a
 // hostile file must not turn the search into thousands of reads.
 const (
-	maxSegments     = 256
-	maxChunks       = 4096
-	maxExifPayload  = 1 << 20
-	exifHeader      = "Exif\x00\x00"
-	jpegMarkerSOS   = 0xDA
-	jpegMarkerEOI   = 0xD9
-	jpegMarkerAPP1  = 0xE1
-	jpegMarkerTEM   = 0x01
-	jpegMarkerRST0  = 0xD0
-	jpegMarkerRST7  = 0xD7
-	jpegMarkerSOI   = 0xD8
-	jpegMarkerFill  = 0xFF
+	maxSegments    = 256
+	maxChunks      = 4096
+	maxExifPayload = 1 << 20
+)
+
+// exifHeader starts the APP1 segment that holds EXIF in a JPEG; some
+// writers also put it before the TIFF block in PNG and WebP chunks.
+const exifHeader = "Exif\x00\x00"
+
+// JPEG markers met before the image data.
+const (
+	jpegTEM  = 0x01 // standalone
+	jpegRST0 = 0xD0 // RST0..RST7: standalone
+	jpegRST7 = 0xD7
+	jpegSOI  = 0xD8
+	jpegEOI  = 0xD9
+	jpegSOS  = 0xDA // start of scan: no metadata after it
+	jpegAPP1 = 0xE1
+	jpegFill = 0xFF // fill byte before a marker
+)
+
+// Chunk header sizes: length and type for PNG, FourCC and size for WebP.
+const (
 	pngChunkHeader  = 8
 	webpChunkHeader = 8
 )
@@ -65,13 +76,14 @@ func jpegExif(r io.ReaderAt, size int64) ([]byte, error) {
 		if m[0] != 0xFF {
 			return nil, corrupt("JPEG: no marker at offset %d", pos)
 		}
-		switch marker := m[1]; {
-		case marker == jpegMarkerFill:
+		marker := m[1]
+		switch {
+		case marker == jpegFill:
 			pos++
 			continue
-		case marker == jpegMarkerSOS || marker == jpegMarkerEOI:
+		case marker == jpegSOS || marker == jpegEOI:
 			return nil, nil
-		case marker == jpegMarkerTEM || marker == jpegMarkerSOI || (marker >= jpegMarkerRST0 && marker <= jpegMarkerRST7):
+		case marker == jpegTEM || marker == jpegSOI || (marker >= jpegRST0 && marker <= jpegRST7):
 			pos += 2
 			continue
 		}
@@ -85,10 +97,12 @@ func jpegExif(r io.ReaderAt, size int64) ([]byte, error) {
 		if length < 2 {
 			return nil, corrupt("JPEG: segment length %d at offset %d", length, pos)
 		}
-		if m[1] == jpegMarkerAPP1 && length-2 > int64(len(exifHeader)) {
+		if marker == jpegAPP1 && length-2 > int64(len(exifHeader)) {
 			sig, err := readAt(r, size, pos+4, len(exifHeader))
-			if err != nil {
+			if errors.Is(err, io.ErrUnexpectedEOF) {
 				return nil, corrupt("JPEG: APP1 segment at offset %d cut short", pos)
+			} else if err != nil {
+				return nil, err
 			}
 			if string(sig) == exifHeader {
 				body, err := readAt(r, size, pos+4+int64(len(exifHeader)), int(length-2)-len(exifHeader))

@@ -33,8 +33,10 @@ var errHeaderTooLong = errors.New("imaging: image header longer than 16 MiB")
 // ICC profile or comment). Transparent areas are rendered over white.
 //
 // It reads the header first and returns ErrTooLarge, without decoding, for
-// an image of more than MaxPixels; ErrUnsupported for other bytes. Errors
-// of r are returned wrapped.
+// an image of more than MaxPixels; ErrUnsupported for other bytes. An
+// error of r is returned so that errors.Is finds it. Besides the decoded
+// pixels it holds at most a reduced copy (a quarter of them or less) and
+// the result.
 func Derive(r io.Reader, orientation int, maxSide int) (out []byte, err error) {
 	if maxSide < 1 {
 		return nil, fmt.Errorf("imaging: maxSide %d, want at least 1", maxSide)
@@ -45,10 +47,9 @@ func Derive(r io.Reader, orientation int, maxSide int) (out []byte, err error) {
 	defer recoverDecoder(&err)
 
 	br := bufio.NewReader(r)
-	head, _ := br.Peek(SniffLen)
-	ct, ok := Sniff(head)
-	if !ok {
-		return nil, ErrUnsupported
+	ct, err := sniffReader(br)
+	if err != nil {
+		return nil, err
 	}
 	// The header is read once for its size, kept, and read again by the
 	// decoder: r need not be seekable.

@@ -146,6 +146,16 @@ func TestDeriveReaderError(t *testing.T) {
 	if _, err := Derive(r, 1, PreviewSide); !errors.Is(err, errStorage) {
 		t.Errorf("err = %v, want the reader's", err)
 	}
+	for _, cut := range []int{0, 10} {
+		r = &failingReader{data: fixture(t, "big.jpg")[:cut], err: errStorage}
+		if _, err := Derive(r, 1, PreviewSide); !errors.Is(err, errStorage) {
+			t.Errorf("failing after %d bytes: Derive err = %v, want the reader's", cut, err)
+		}
+		r = &failingReader{data: fixture(t, "big.jpg")[:cut], err: errStorage}
+		if _, _, err := Dimensions(r); !errors.Is(err, errStorage) {
+			t.Errorf("failing after %d bytes: Dimensions err = %v, want the reader's", cut, err)
+		}
+	}
 }
 
 type failingReader struct {
@@ -166,7 +176,7 @@ func (r *failingReader) Read(p []byte) (int, error) {
 // machine (about 0.5 s measured); the bound here only catches a
 // many-fold slowdown. The best of three runs is taken.
 func TestDerivePreviewTime(t *testing.T) {
-	if testing.Short() {
+	if testing.Short() || raceEnabled {
 		t.Skip("timing")
 	}
 	big := fixture(t, "big.jpg")
@@ -185,7 +195,9 @@ func TestDerivePreviewTime(t *testing.T) {
 }
 
 // Besides the decoded pixels (4:2:0 YCbCr, 1.5 bytes a pixel), Derive
-// holds less than one more copy of them.
+// makes no second full-size copy: only a reduced one (a quarter of the
+// pixels or fewer, 4 bytes each) and the result. (draw.CatmullRom on the
+// full image would need 150 MiB of scratch here.)
 func TestDeriveMemory(t *testing.T) {
 	big := fixture(t, "big.jpg")
 	decoded := int64(4000 * 3000 * 3 / 2)
@@ -203,4 +215,27 @@ func TestDeriveMemory(t *testing.T) {
 			t.Errorf("side %d: %d bytes allocated besides the pixels", side, extra)
 		}
 	}
+}
+
+// A decoder that panics on hostile bytes (here: a reader that panics
+// under it) gives an error, not a crash.
+func TestDecoderPanicIsAnError(t *testing.T) {
+	head := fixture(t, "no_exif.jpg")[:200]
+	if _, err := Derive(&panickingReader{data: head}, 1, ThumbnailSide); err == nil {
+		t.Error("Derive: no error")
+	}
+	if _, _, err := Dimensions(&panickingReader{data: head}); err == nil {
+		t.Error("Dimensions: no error")
+	}
+}
+
+type panickingReader struct{ data []byte }
+
+func (r *panickingReader) Read(p []byte) (int, error) {
+	if len(r.data) == 0 {
+		panic("index out of range")
+	}
+	n := copy(p, r.data)
+	r.data = r.data[n:]
+	return n, nil
 }

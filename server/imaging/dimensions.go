@@ -16,10 +16,9 @@ const MaxPixels = 50_000_000
 func Dimensions(r io.Reader) (w, h int, err error) {
 	defer recoverDecoder(&err)
 	br := bufio.NewReaderSize(r, 512)
-	head, _ := br.Peek(SniffLen)
-	ct, ok := Sniff(head)
-	if !ok {
-		return 0, 0, ErrUnsupported
+	ct, err := sniffReader(br)
+	if err != nil {
+		return 0, 0, err
 	}
 	cfg, err := decodeConfig(ct, br)
 	if err != nil {

@@ -1,6 +1,11 @@
 package imaging
 
-import "bytes"
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"io"
+)
 
 // The content types that Sniff recognises.
 const (
@@ -45,4 +50,18 @@ func isWebP(head []byte) bool {
 		return true
 	}
 	return false
+}
+
+// sniffReader judges the type from the first bytes of br, leaving them
+// unread. It returns ErrUnsupported for bytes Sniff refuses, or the
+// reader's error when that came before enough bytes.
+func sniffReader(br *bufio.Reader) (string, error) {
+	head, err := br.Peek(SniffLen)
+	if ct, ok := Sniff(head); ok {
+		return ct, nil
+	}
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", err
+	}
+	return "", ErrUnsupported
 }

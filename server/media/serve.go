@@ -38,12 +38,34 @@ func (s *Service) Original(ctx context.Context, p core.Principal, id string) (co
 	if err != nil {
 		return core.Content{}, s.openError(err)
 	}
-	if err := s.cfg.Records.Audit(ctx, p, "media_original_downloaded", "media/"+info.ID, info.TeamID, nil); err != nil {
+	contentType, err := sniffObject(obj)
+	if err == nil {
+		err = s.cfg.Records.Audit(ctx, p, "media_original_downloaded", "media/"+info.ID, info.TeamID, nil)
+	}
+	if err != nil {
 		obj.Close()
-		return core.Content{}, err
+		return core.Content{}, storageError(err)
 	}
 	oi := obj.Info()
-	return core.Content{Body: obj, Size: oi.Size, ModTime: oi.ModTime, ContentType: info.ContentType}, nil
+	return core.Content{Body: obj, Size: oi.Size, ModTime: oi.ModTime, ContentType: contentType}, nil
+}
+
+// sniffObject judges a stored object's type from its first bytes and
+// rewinds it.
+func sniffObject(obj io.ReadSeeker) (string, error) {
+	head := make([]byte, 64)
+	n, err := io.ReadFull(obj, head)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
+		return "", err
+	}
+	if _, err := obj.Seek(0, io.SeekStart); err != nil {
+		return "", err
+	}
+	contentType, ok := imaging.Sniff(head[:n])
+	if !ok {
+		contentType = "application/octet-stream"
+	}
+	return contentType, nil
 }
 
 func (s *Service) openError(err error) error {

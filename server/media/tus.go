@@ -44,6 +44,14 @@ func (s *Service) CreateUpload(ctx context.Context, p core.Principal, id string,
 	if err != nil {
 		return core.Upload{}, err
 	}
+	if !created && !now.Before(got.ExpiresAt) {
+		if err := s.discardUploadErr(got.ID); err != nil {
+			return core.Upload{}, err
+		}
+		if got, created, err = s.cfg.Records.CreateUpload(ctx, u); err != nil {
+			return core.Upload{}, err
+		}
+	}
 	if created {
 		f, err := os.OpenFile(s.spoolPath(got.ID), os.O_CREATE|os.O_WRONLY, 0o600)
 		if err != nil {
@@ -106,8 +114,10 @@ func (s *Service) PatchUpload(ctx context.Context, p core.Principal, id, uploadI
 		return u, err
 	}
 	defer s.locks.lock(info.ID)()
-	if u.Offset, err = s.spoolSize(u.ID); err != nil {
-		return u, err
+	if u.ID != CompleteUploadID {
+		if u.Offset, err = s.spoolSize(u.ID); err != nil {
+			return u, err
+		}
 	}
 	if offset != u.Offset || u.ID == CompleteUploadID {
 		return u, &core.Error{Code: syncproto.CodeOffsetMismatch, Message: fmt.Sprintf("the upload is at offset %d", u.Offset),

@@ -139,15 +139,29 @@ func (db *DB) GetConflict(ctx context.Context, p core.Principal, id string) (cor
 	if err := requireOffice(p); err != nil {
 		return core.Conflict{}, err
 	}
-	c, err := db.conflict(ctx, db.read, p, id)
+	c, err := db.conflict(ctx, p, id)
 	if err != nil {
 		return c, err
 	}
 	return c, db.decorate(ctx, db.read, &c)
 }
 
-// conflict loads a conflict and checks the caller's scope.
-func (db *DB) conflict(ctx context.Context, q querier, p core.Principal, id string) (core.Conflict, error) {
+// conflict loads a conflict and checks the caller's scope (auditing an
+// attempt outside it). It commits an audit entry, so it is never called
+// from inside a write job.
+func (db *DB) conflict(ctx context.Context, p core.Principal, id string) (core.Conflict, error) {
+	c, err := loadConflict(db.read, id)
+	if err != nil {
+		return c, err
+	}
+	if !p.InScope(c.TeamID) {
+		return core.Conflict{}, db.outOfScope(ctx, p, "conflict/"+c.ID)
+	}
+	return c, nil
+}
+
+// loadConflict reads a conflict by id.
+func loadConflict(q querier, id string) (core.Conflict, error) {
 	id, ok := syncproto.CanonicalUUID(id)
 	if !ok {
 		return core.Conflict{}, core.Errorf(syncproto.CodeNotFound, "no such conflict")
@@ -156,11 +170,5 @@ func (db *DB) conflict(ctx context.Context, q querier, p core.Principal, id stri
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, core.Errorf(syncproto.CodeNotFound, "no such conflict")
 	}
-	if err != nil {
-		return c, err
-	}
-	if !p.InScope(c.TeamID) {
-		return core.Conflict{}, db.outOfScope(ctx, p, "conflict/"+id)
-	}
-	return c, nil
+	return c, err
 }

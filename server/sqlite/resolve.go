@@ -28,9 +28,13 @@ func (db *DB) ResolveConflict(ctx context.Context, p core.Principal, id string, 
 	if len(r.Note) > 2000 {
 		return core.Conflict{}, core.Errorf(syncproto.CodeInvalidRequest, "the note is over 2000 characters")
 	}
+	found, err := db.conflict(ctx, p, id)
+	if err != nil {
+		return core.Conflict{}, err
+	}
 	var out core.Conflict
-	err := db.w.do(ctx, func(tx *sql.Tx) error {
-		c, err := db.conflict(ctx, tx, p, id)
+	err = db.w.do(ctx, func(tx *sql.Tx) error {
+		c, err := loadConflict(tx, found.ID)
 		if err != nil {
 			return err
 		}
