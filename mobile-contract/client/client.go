@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -23,6 +24,7 @@ const (
 	defaultBatchSize   = 500
 	maxBatchSize       = 1000
 	defaultHTTPTimeout = 30 * time.Second
+	defaultChunkSize   = 1 << 20
 )
 
 // ErrNotLoggedIn is returned by network operations that need a token when
@@ -56,6 +58,9 @@ type Options struct {
 	DeviceID string
 	// Gzip compresses push bodies and asks for gzip-compressed answers.
 	Gzip bool
+	// ChunkSize is the number of photo bytes sent per resumable-upload
+	// PATCH; default 1 MiB.
+	ChunkSize int64
 }
 
 // Client is one phone: a local SQLite store and the sync protocol spoken
@@ -69,6 +74,10 @@ type Client struct {
 	now      func() time.Time
 	deviceID string
 	clock    *syncproto.Clock
+	// dbDir is the directory of the SQLite file; mediaDir, next to the
+	// file, holds the copies of photos not yet uploaded.
+	dbDir    string
+	mediaDir string
 
 	// mu serialises changes to local state, so that stamps, outbox and
 	// replica move together.
@@ -88,11 +97,16 @@ func Open(path, baseURL string, opt Options) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("client: open: %w", err)
 	}
+	abs, err := filepath.Abs(path)
+	if err != nil || path == "" {
+		return nil, fmt.Errorf("client: open: invalid database path %q", path)
+	}
 	db, err := openDB(path)
 	if err != nil {
 		return nil, fmt.Errorf("client: open %s: %w", path, err)
 	}
-	c := &Client{db: db, baseURL: base, opt: opt, http: opt.HTTPClient, now: opt.Now}
+	c := &Client{db: db, baseURL: base, opt: opt, http: opt.HTTPClient, now: opt.Now,
+		dbDir: filepath.Dir(abs), mediaDir: abs + ".media"}
 	if err := c.loadIdentity(); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("client: open %s: %w", path, err)
@@ -129,6 +143,9 @@ func withDefaults(opt Options) (Options, error) {
 		opt.BatchSize = defaultBatchSize
 	case opt.BatchSize > maxBatchSize:
 		opt.BatchSize = maxBatchSize
+	}
+	if opt.ChunkSize <= 0 {
+		opt.ChunkSize = defaultChunkSize
 	}
 	if opt.DeviceID != "" {
 		id, ok := syncproto.CanonicalUUID(opt.DeviceID)
@@ -200,11 +217,17 @@ func (c *Client) Cursor() string {
 	return v
 }
 
-// Sync pushes the outbox, then pulls.
+// Sync pushes the outbox, uploads the queued photos whose records the
+// server now has, then pulls. A failed photo upload does not keep the
+// records from being pulled; its error is returned with the pull's.
 func (c *Client) Sync(ctx context.Context) error {
 	if _, err := c.Push(ctx); err != nil {
 		return err
 	}
+	_, mediaErr := c.UploadMedia(ctx)
+	if mediaErr != nil && ctx.Err() != nil {
+		return mediaErr
+	}
 	_, err := c.Pull(ctx)
-	return err
+	return errors.Join(mediaErr, err)
 }

@@ -5,7 +5,10 @@
 // All local state lives in one SQLite file (WAL, synchronous=FULL): the
 // replica of the records the phone can see, the outbox of local changes not
 // yet answered by the server, the changes the server rejected, and small
-// state values (device id, last HLC stamp, token, user, pull cursors).
+// state values (device id, last HLC stamp, token, user, pull cursors), and
+// the queue of photos waiting for upload. The photos' bytes are copied
+// into a directory next to the file (its name plus ".media") and deleted
+// once the server has stored them.
 //
 // Behaviour where the protocol leaves the choice to the phone:
 //
@@ -36,4 +39,15 @@
 //   - 410 cursor_expired discards the replica and the cursors, rebuilds
 //     the local edits still in the outbox, and pulls from the beginning
 //     (once per Pull).
+//   - A photo's bytes are uploaded only once the phone knows the server
+//     has its media record (the creating push was answered applied or
+//     duplicate, or a pull brought the record). Uploads use tus in chunks
+//     of Options.ChunkSize; the upload URL is kept in the file, so an
+//     upload interrupted by a cut, an error or a restart goes on from the
+//     offset the server reports (HEAD). A 404 on creation leaves the
+//     photo queued. A refusal (413, 415, 422) or a rejected media record
+//     keeps the photo on the phone, listed by RejectedPhotos, and it is
+//     not offered again.
+//   - Sync uploads photos between Push and Pull; a failed upload does not
+//     stop the pull. device_revoked also erases the queued photos.
 package client

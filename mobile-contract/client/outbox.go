@@ -70,26 +70,29 @@ func (c *Client) enqueue(ch syncproto.Change) (string, error) {
 		return "", fmt.Errorf("generate op_id: %w", err)
 	}
 	ch.OpID = op.String()
-	err = c.inTx(func(tx *sql.Tx) error {
-		base, err := baseCursorFor(tx, ch)
-		if err != nil {
-			return err
-		}
-		ch.BaseCursor = base
-		h, err := c.stamp(tx)
-		if err != nil {
-			return err
-		}
-		ch.HLC = h.String()
-		if err := insertPending(tx, ch, c.now()); err != nil {
-			return err
-		}
-		return applyLocal(tx, ch)
-	})
-	if err != nil {
+	if err := c.inTx(func(tx *sql.Tx) error { return c.enqueueTx(tx, ch) }); err != nil {
 		return "", err
 	}
 	return ch.OpID, nil
+}
+
+// enqueueTx stamps ch (op_id and id already set), gives it its base
+// cursor, and stores it in the outbox and the replica within tx.
+func (c *Client) enqueueTx(tx *sql.Tx, ch syncproto.Change) error {
+	base, err := baseCursorFor(tx, ch)
+	if err != nil {
+		return err
+	}
+	ch.BaseCursor = base
+	h, err := c.stamp(tx)
+	if err != nil {
+		return err
+	}
+	ch.HLC = h.String()
+	if err := insertPending(tx, ch, c.now()); err != nil {
+		return err
+	}
+	return applyLocal(tx, ch)
 }
 
 // baseCursorFor returns the base cursor of a new change: that of the

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -70,7 +71,24 @@ CREATE TABLE IF NOT EXISTS rejected (
 	rejected_at TEXT NOT NULL
 ) STRICT;
 
-PRAGMA user_version = 1;
+CREATE TABLE IF NOT EXISTS media_queue (
+	seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+	media_id     TEXT    NOT NULL UNIQUE,
+	op_id        TEXT    NOT NULL,
+	encounter_id TEXT    NOT NULL,
+	path         TEXT    NOT NULL,
+	size         INTEGER NOT NULL,
+	sha256       TEXT    NOT NULL,
+	content_type TEXT    NOT NULL,
+	upload_url   TEXT    NOT NULL DEFAULT '',
+	state        TEXT    NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'rejected')),
+	code         TEXT    NOT NULL DEFAULT '',
+	error        TEXT    NOT NULL DEFAULT '',
+	created_at   TEXT    NOT NULL,
+	rejected_at  TEXT    NOT NULL DEFAULT ''
+) STRICT;
+
+PRAGMA user_version = 2;
 `
 
 // openDB opens the SQLite file with durable settings and creates the
@@ -161,11 +179,11 @@ func deleteState(q querier, keys ...string) error {
 	return nil
 }
 
-// wipeAll erases everything but the device id and the clock, and
-// checkpoints the WAL so the erased pages leave it too.
+// wipeAll erases everything but the device id and the clock, photos
+// included, and checkpoints the WAL so the erased pages leave it too.
 func (c *Client) wipeAll() error {
 	err := c.inTx(func(tx *sql.Tx) error {
-		for _, stmt := range []string{`DELETE FROM records`, `DELETE FROM outbox`, `DELETE FROM rejected`} {
+		for _, stmt := range []string{`DELETE FROM records`, `DELETE FROM outbox`, `DELETE FROM rejected`, `DELETE FROM media_queue`} {
 			if _, err := tx.Exec(stmt); err != nil {
 				return fmt.Errorf("wipe: %w", err)
 			}
@@ -174,6 +192,9 @@ func (c *Client) wipeAll() error {
 	})
 	if err != nil {
 		return err
+	}
+	if err := os.RemoveAll(c.mediaDir); err != nil {
+		return fmt.Errorf("wipe: photos: %w", err)
 	}
 	if _, err := c.db.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
 		return fmt.Errorf("wipe: checkpoint: %w", err)
