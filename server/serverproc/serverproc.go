@@ -141,6 +141,16 @@ func (s *Server) signal(sig syscall.Signal) {
 	}
 }
 
+// PID returns the process id of the running server (0 when none).
+func (s *Server) PID() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cmd == nil || s.cmd.Process == nil {
+		return 0
+	}
+	return s.cmd.Process.Pid
+}
+
 // Exited reports whether the process has ended.
 func (s *Server) Exited() bool {
 	select {
