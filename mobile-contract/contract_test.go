@@ -59,11 +59,14 @@ func TestOperations(t *testing.T) {
 	want := []string{
 		"DELETE /v1/media/{id}/uploads/{upload_id}",
 		"GET /healthz", "GET /metrics", "GET /openapi.yaml", "GET /readyz", "GET /schemas/{file}",
-		"GET /v1/admin/devices", "GET /v1/admin/rejected", "GET /v1/admin/users",
+		"GET /v1/admin/audit", "GET /v1/admin/conflicts", "GET /v1/admin/conflicts/{id}",
+		"GET /v1/admin/devices", "GET /v1/admin/media", "GET /v1/admin/rejected", "GET /v1/admin/users",
 		"GET /v1/media/{id}/content", "GET /v1/media/{id}/preview", "GET /v1/media/{id}/thumbnail",
 		"GET /v1/sync/pull", "HEAD /v1/media/{id}/uploads/{upload_id}", "OPTIONS /v1/media/{id}/uploads",
 		"PATCH /v1/admin/users/{id}", "PATCH /v1/media/{id}/uploads/{upload_id}",
-		"POST /v1/admin/devices/{id}/revoke", "POST /v1/admin/users", "POST /v1/auth/login",
+		"POST /v1/admin/conflicts/{id}/resolve", "POST /v1/admin/devices/{id}/revoke",
+		"POST /v1/admin/media/{id}/review", "POST /v1/admin/records/{collection}/{id}/purge",
+		"POST /v1/admin/records/{collection}/{id}/restore", "POST /v1/admin/users", "POST /v1/auth/login",
 		"POST /v1/auth/logout", "POST /v1/media/{id}/uploads", "POST /v1/sync/push",
 		"PUT /v1/media/{id}/content",
 	}
@@ -297,6 +300,13 @@ var examples = map[string]struct {
 	"error_body.json":     {"ErrorBody", false},
 	"media_record.json":   {"StoredMediaRecord", false},
 	"tus_exchange.json":   {"", false}, // TestTusExchangeExample
+	// The office (§6); TestOfficeExamplesAgree checks them further.
+	"conflict.json":         {"Conflict", false},
+	"resolve_request.json":  {"Resolution", true},
+	"resolve_response.json": {"Conflict", false},
+	"review_request.json":   {"Review", true},
+	"media_item.json":       {"MediaItem", false},
+	"audit_page.json":       {"AuditList", false},
 }
 
 func readExample(t *testing.T, name string, v any) {

@@ -55,13 +55,13 @@ func (s *Server) purgeRecord(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	collection, id := c.Param("collection"), c.Param("id")
+	collection, id := c.Param("collection"), strings.ToLower(c.Param("id"))
 	if err := s.cfg.Desk.PurgeRecord(ctx, principal(c), collection, id, r); err != nil {
 		writeError(c, err)
 		return
 	}
 	if collection == "media" && s.cfg.Media != nil {
-		if err := s.cfg.Media.Erase(ctx, strings.ToLower(id)); err != nil {
+		if err := s.cfg.Media.Erase(ctx, id); err != nil {
 			s.log.Warn("purged photo's bytes left for the sweeper", "media", id, "err", err)
 		}
 	}

@@ -49,14 +49,12 @@ func (db *DB) ResolveConflict(ctx context.Context, p core.Principal, id string, 
 				return nil
 			}
 			return core.Errorf(syncproto.CodeAlreadyResolved, "this conflict was already resolved with %s", c.Resolution)
-		case core.ConflictSuperseded:
-			return core.Errorf(syncproto.CodeConflictStale, "a later conflict on this field supersedes this one")
 		}
 		rec, err := loadRecord(tx, c.Collection, c.RecordID)
 		if err != nil {
 			return err
 		}
-		if present, stale := staleness(c, rec); stale {
+		if present, stale := staleness(c, rec); stale || c.Status == core.ConflictSuperseded {
 			return &core.Error{Code: syncproto.CodeConflictStale, Message: "the value changed since this conflict was recorded",
 				Details: map[string]any{"present": present}}
 		}
