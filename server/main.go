@@ -27,6 +27,7 @@ import (
 	"urcsync/server/media"
 	"urcsync/server/schema"
 	"urcsync/server/sqlite"
+	"urcsync/server/web"
 )
 
 func main() {
@@ -86,8 +87,14 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	throttle := auth.NewThrottle()
+	pages, err := web.New(web.Config{Desk: db, Sessions: db, Accounts: db, Office: db, Media: photos, Throttle: throttle, Logger: log})
+	if err != nil {
+		return err
+	}
 	handler, err = api.New(api.Config{
 		Sync: db, Accounts: db, Office: db, Media: photos, Desk: db, MaxMediaBytes: cfg.MaxMediaBytes,
+		Pages: pages, Throttle: throttle,
 		Checks:         map[string]core.Checker{"database": db, "storage": store},
 		OpenAPI:        contract.OpenAPI(),
 		TrustedProxies: cfg.TrustedProxies,

@@ -32,6 +32,9 @@ type Config struct {
 	// TrustedProxies are addresses whose X-Forwarded-For is believed;
 	// none by default.
 	TrustedProxies []string
+	// Pages are the office's web pages, mounted on the same engine so the
+	// request id, logs, recovery and security headers cover them.
+	Pages interface{ Mount(*gin.Engine) }
 	// Registry receives the metrics (a new one when nil).
 	Registry *prometheus.Registry
 	Logger   *slog.Logger
@@ -101,6 +104,9 @@ func New(cfg Config) (*Server, error) {
 	admin.GET("/users", s.listUsers)
 	admin.POST("/users", s.createUser)
 	admin.PATCH("/users/:id", s.updateUser)
+	if cfg.Pages != nil {
+		cfg.Pages.Mount(e)
+	}
 	s.engine = e
 	return s, nil
 }
