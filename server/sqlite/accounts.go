@@ -43,7 +43,7 @@ func (db *DB) Login(ctx context.Context, req syncproto.LoginRequest, addr string
 		return nil, core.Errorf(syncproto.CodeUserDisabled, "this account is disabled")
 	}
 	token, th := auth.NewToken()
-	err = db.w.do(ctx, func(tx *sql.Tx) error {
+	err = db.w.do(ctx, func(tx *wtx) error {
 		var owner string
 		var revoked bool
 		err := tx.QueryRow(`SELECT user_id, revoked FROM devices WHERE id = ?`, dev).Scan(&owner, &revoked)
@@ -118,7 +118,7 @@ func (db *DB) Authenticate(ctx context.Context, token string) (core.Principal, e
 
 // touchToken records that a token was used, which keeps it alive.
 func (db *DB) touchToken(th []byte) {
-	err := db.w.do(context.Background(), func(tx *sql.Tx) error {
+	err := db.w.do(context.Background(), func(tx *wtx) error {
 		_, err := tx.Exec(`UPDATE tokens SET last_used_at = ? WHERE hash = ?`, formatTime(db.now()), th)
 		return err
 	})
@@ -129,7 +129,7 @@ func (db *DB) touchToken(th []byte) {
 
 // Logout ends the caller's token.
 func (db *DB) Logout(ctx context.Context, p core.Principal) error {
-	return db.w.do(ctx, func(tx *sql.Tx) error {
+	return db.w.do(ctx, func(tx *wtx) error {
 		if _, err := tx.Exec(`DELETE FROM tokens WHERE hash = ?`, p.TokenHash); err != nil {
 			return err
 		}
@@ -139,7 +139,7 @@ func (db *DB) Logout(ctx context.Context, p core.Principal) error {
 
 // endTokens ends every live token of a user (or of a device when deviceID
 // is set); reason records why. A user's office sessions end with them.
-func endTokens(tx *sql.Tx, userID, deviceID, reason string) error {
+func endTokens(tx *wtx, userID, deviceID, reason string) error {
 	if deviceID != "" {
 		_, err := tx.Exec(`UPDATE tokens SET ended = ? WHERE device_id = ? AND ended IS NULL`, reason, deviceID)
 		return err

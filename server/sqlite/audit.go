@@ -45,7 +45,7 @@ func chainHash(prev string, seq int64, e auditEntry, details string) string {
 
 // appendAudit appends an entry inside the writer's transaction, chained to
 // the last one.
-func (db *DB) appendAudit(tx *sql.Tx, e auditEntry) error {
+func (db *DB) appendAudit(tx *wtx, e auditEntry) error {
 	var prevSeq int64
 	var prev string
 	err := tx.QueryRow(`SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1`).Scan(&prevSeq, &prev)
@@ -71,7 +71,7 @@ func (db *DB) appendAudit(tx *sql.Tx, e auditEntry) error {
 
 // Audit records one event in its own group commit.
 func (db *DB) Audit(ctx context.Context, p core.Principal, action, target, team string, details map[string]any) error {
-	return db.w.do(ctx, func(tx *sql.Tx) error {
+	return db.w.do(ctx, func(tx *wtx) error {
 		return db.appendAudit(tx, entryFor(p, action, target, team, details))
 	})
 }

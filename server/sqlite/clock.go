@@ -83,7 +83,7 @@ func (db *DB) metaGet(ctx context.Context, key string) (string, error) {
 
 // persistClock runs last in every group commit, so the saved HLC and
 // sequence always cover what that commit wrote.
-func (db *DB) persistClock(tx *sql.Tx) error {
+func (db *DB) persistClock(tx *wtx) error {
 	const q = `INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`
 	if h := db.clock.Last(); !h.IsZero() {
 		if _, err := tx.Exec(q, metaHLC, h.String()); err != nil {

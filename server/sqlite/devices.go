@@ -60,7 +60,7 @@ func (db *DB) RevokeDevice(ctx context.Context, p core.Principal, id string) (co
 	if !p.InScope(d.TeamID) {
 		return core.Device{}, db.outOfScope(ctx, p, "device:"+id)
 	}
-	err = db.w.do(ctx, func(tx *sql.Tx) error {
+	err = db.w.do(ctx, func(tx *wtx) error {
 		if _, err := tx.Exec(`UPDATE devices SET revoked = 1 WHERE id = ?`, id); err != nil {
 			return err
 		}

@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"sync"
 	"sync/atomic"
@@ -76,7 +75,7 @@ func TestFailedJobDoesNotSinkTheGroup(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs[i] = db.w.do(ctx, func(tx *sql.Tx) error {
+			errs[i] = db.w.do(ctx, func(tx *wtx) error {
 				if _, err := tx.Exec(`INSERT INTO meta (key, value) VALUES (?, 'v')`, "k"+string(rune('a'+i))); err != nil {
 					return err
 				}

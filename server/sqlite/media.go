@@ -16,7 +16,7 @@ import (
 const mediaCollection = "media"
 
 // indexMedia keeps media_index in step with a saved media record.
-func indexMedia(tx *sql.Tx, id string, r *storedRecord) error {
+func indexMedia(tx *wtx, id string, r *storedRecord) error {
 	enc := stringField(r.state, "encounter_id")
 	stored := stringField(r.state, "content_status") == core.ContentStored
 	deletedAt := ""
@@ -106,7 +106,7 @@ func (db *DB) MediaRecord(ctx context.Context, id string) (json.RawMessage, erro
 // with the flags the EXIF checks give.
 func (db *DB) MarkStored(ctx context.Context, id string, exif core.ExifResult) (json.RawMessage, error) {
 	var doc json.RawMessage
-	err := db.w.do(ctx, func(tx *sql.Tx) error {
+	err := db.w.do(ctx, func(tx *wtx) error {
 		fields := map[string]json.RawMessage{
 			"content_status": jsonValue(core.ContentStored),
 			"exif_taken_at":  jsonValue(formatTimePtr(exif.TakenAt)),
@@ -155,7 +155,7 @@ func (db *DB) flags(f core.MediaFacts) []string {
 
 // mediaFacts gathers the encounter side of the EXIF checks and the EXIF
 // already stored on the media record.
-func (db *DB) mediaFacts(tx *sql.Tx, media *syncproto.Record, hasExif bool) (core.MediaFacts, error) {
+func (db *DB) mediaFacts(tx *wtx, media *syncproto.Record, hasExif bool) (core.MediaFacts, error) {
 	f := core.MediaFacts{
 		HasExif:     hasExif,
 		ExifTakenAt: timeField(media, "exif_taken_at"),
@@ -178,7 +178,7 @@ func (db *DB) mediaFacts(tx *sql.Tx, media *syncproto.Record, hasExif bool) (cor
 
 // refreshEncounterFlags redoes the EXIF checks of an encounter's stored
 // photos after the encounter moved.
-func (db *DB) refreshEncounterFlags(tx *sql.Tx, encounterID string) error {
+func (db *DB) refreshEncounterFlags(tx *wtx, encounterID string) error {
 	rows, err := tx.Query(`SELECT media_id FROM media_index WHERE encounter_id = ? AND stored = 1`, encounterID)
 	if err != nil {
 		return err
@@ -203,7 +203,7 @@ func (db *DB) refreshEncounterFlags(tx *sql.Tx, encounterID string) error {
 
 // refreshMediaFlags recomputes one stored photo's flags and writes them
 // when they changed.
-func (db *DB) refreshMediaFlags(tx *sql.Tx, id string) error {
+func (db *DB) refreshMediaFlags(tx *wtx, id string) error {
 	rec, err := loadRecord(tx, mediaCollection, id)
 	if err != nil || !rec.exists || stringField(rec.state, "content_status") != core.ContentStored {
 		return err

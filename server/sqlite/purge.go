@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 
 	"urcsync/server/core"
 	"urcsync/syncproto"
@@ -25,7 +24,7 @@ func (db *DB) PurgeRecord(ctx context.Context, p core.Principal, collection, id 
 	if !ok || !db.opt.Schemas.Has(collection) {
 		return core.Errorf(syncproto.CodeNotFound, "no such record")
 	}
-	return db.w.do(ctx, func(tx *sql.Tx) error {
+	return db.w.do(ctx, func(tx *wtx) error {
 		rec, err := loadRecord(tx, collection, id)
 		if err != nil {
 			return err

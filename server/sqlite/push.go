@@ -32,7 +32,7 @@ func (db *DB) Push(ctx context.Context, p core.Principal, b core.PushBatch) (*sy
 		preps[i] = db.prepare(raw, p.DeviceID)
 	}
 	results := make([]syncproto.PushResult, len(preps))
-	err := db.w.do(ctx, func(tx *sql.Tx) error {
+	err := db.w.do(ctx, func(tx *wtx) error {
 		now := db.now()
 		a := applier{db: db, tx: tx, p: p, now: now, at: formatTime(now)}
 		for i := range preps {
@@ -53,7 +53,7 @@ func (db *DB) Push(ctx context.Context, p core.Principal, b core.PushBatch) (*sy
 // applier applies the changes of one push inside the writer's transaction.
 type applier struct {
 	db  *DB
-	tx  *sql.Tx
+	tx  *wtx
 	p   core.Principal
 	now time.Time
 	at  string

@@ -46,7 +46,7 @@ func loadRecord(q querier, collection, id string) (storedRecord, error) {
 }
 
 // saveRecord writes a record at its new server position.
-func saveRecord(tx *sql.Tx, collection, id string, r *storedRecord, pos int64) error {
+func saveRecord(tx *wtx, collection, id string, r *storedRecord, pos int64) error {
 	state, err := json.Marshal(r.state)
 	if err != nil {
 		return err

@@ -3,7 +3,6 @@ package sqlite
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/json"
 
 	"urcsync/server/core"
@@ -33,7 +32,7 @@ func (db *DB) ResolveConflict(ctx context.Context, p core.Principal, id string, 
 		return core.Conflict{}, err
 	}
 	var out core.Conflict
-	err = db.w.do(ctx, func(tx *sql.Tx) error {
+	err = db.w.do(ctx, func(tx *wtx) error {
 		c, err := loadConflict(tx, found.ID)
 		if err != nil {
 			return err
@@ -113,7 +112,7 @@ func staleness(c core.Conflict, rec storedRecord) (any, bool) {
 }
 
 // applyResolution writes what the decision chose.
-func (db *DB) applyResolution(tx *sql.Tx, c core.Conflict, resolution string, value json.RawMessage) error {
+func (db *DB) applyResolution(tx *wtx, c core.Conflict, resolution string, value json.RawMessage) error {
 	switch {
 	case resolution == core.KeepCurrent:
 		return nil

@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 
 	"urcsync/server/core"
@@ -21,7 +20,7 @@ func (db *DB) RestoreRecord(ctx context.Context, p core.Principal, collection, i
 		return syncproto.RecordChange{}, core.Errorf(syncproto.CodeNotFound, "no such record")
 	}
 	var out syncproto.RecordChange
-	err := db.w.do(ctx, func(tx *sql.Tx) error {
+	err := db.w.do(ctx, func(tx *wtx) error {
 		rec, err := loadRecord(tx, collection, id)
 		if err != nil {
 			return err

@@ -127,7 +127,7 @@ func (db *DB) ReviewMedia(ctx context.Context, p core.Principal, id string, r co
 	if info.Deleted || info.ContentStatus != core.ContentStored {
 		return core.MediaItem{}, core.Errorf(syncproto.CodeNotFound, "no such photo")
 	}
-	err = db.w.do(ctx, func(tx *sql.Tx) error {
+	err = db.w.do(ctx, func(tx *wtx) error {
 		var note any
 		if r.Note != "" {
 			note = r.Note

@@ -1,7 +1,6 @@
 package sqlite
 
 import (
-	"database/sql"
 	"encoding/json"
 
 	"urcsync/server/core"
@@ -13,7 +12,7 @@ import (
 // next HLC, which is above every stamp ever applied, from a writer that
 // has seen everything, so it wins and conflicts with nothing. It moves the
 // record to a new position so every phone pulls it.
-func (db *DB) serverWrite(tx *sql.Tx, collection, id, kind string, fields map[string]json.RawMessage) (*storedRecord, error) {
+func (db *DB) serverWrite(tx *wtx, collection, id, kind string, fields map[string]json.RawMessage) (*storedRecord, error) {
 	rec, err := loadRecord(tx, collection, id)
 	if err != nil {
 		return nil, err
@@ -35,7 +34,7 @@ func (db *DB) serverWrite(tx *sql.Tx, collection, id, kind string, fields map[st
 
 // afterChange keeps derived state in step with a record change: the
 // EXIF checks of media follow their encounter's position and time.
-func (db *DB) afterChange(tx *sql.Tx, collection, id string, fields map[string]json.RawMessage) error {
+func (db *DB) afterChange(tx *wtx, collection, id string, fields map[string]json.RawMessage) error {
 	switch collection {
 	case "encounters":
 		for _, f := range []string{"lat", "lon", "occurred_at"} {

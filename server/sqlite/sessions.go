@@ -41,7 +41,7 @@ func (db *DB) StartSession(ctx context.Context, username, password, addr string)
 	token, th := auth.NewToken()
 	csrf := randomText()
 	now := formatTime(db.now())
-	err = db.w.do(ctx, func(tx *sql.Tx) error {
+	err = db.w.do(ctx, func(tx *wtx) error {
 		if _, err := tx.Exec(`INSERT INTO sessions (hash, user_id, csrf, created_at, last_used_at) VALUES (?, ?, ?, ?, ?)`, th, u.ID, csrf, now, now); err != nil {
 			return err
 		}
@@ -68,7 +68,7 @@ func (db *DB) Session(ctx context.Context, token string) (core.Principal, string
 	if db.now().Sub(parseTime(lastUsed)) > time.Minute {
 		th := auth.HashToken(token)
 		go func() {
-			_ = db.w.do(context.Background(), func(tx *sql.Tx) error {
+			_ = db.w.do(context.Background(), func(tx *wtx) error {
 				_, err := tx.Exec(`UPDATE sessions SET last_used_at = ? WHERE hash = ?`, formatTime(db.now()), th)
 				return err
 			})
@@ -80,7 +80,7 @@ func (db *DB) Session(ctx context.Context, token string) (core.Principal, string
 // EndSession ends a browser session.
 func (db *DB) EndSession(ctx context.Context, token string) error {
 	p, _, err := db.Session(ctx, token)
-	return db.w.do(ctx, func(tx *sql.Tx) error {
+	return db.w.do(ctx, func(tx *wtx) error {
 		if _, err := tx.Exec(`DELETE FROM sessions WHERE hash = ?`, auth.HashToken(token)); err != nil {
 			return err
 		}

@@ -16,7 +16,7 @@ import (
 func (db *DB) CreateUpload(ctx context.Context, u core.Upload) (core.Upload, bool, error) {
 	var got core.Upload
 	created := false
-	err := db.w.do(ctx, func(tx *sql.Tx) error {
+	err := db.w.do(ctx, func(tx *wtx) error {
 		existing, err := scanUpload(tx.QueryRow(uploadSelect+` WHERE media_id = ?`, u.MediaID))
 		if err == nil {
 			got = existing
@@ -54,7 +54,7 @@ func (db *DB) GetUpload(ctx context.Context, id string) (core.Upload, error) {
 
 // DeleteUpload forgets an upload.
 func (db *DB) DeleteUpload(ctx context.Context, id string) error {
-	return db.w.do(ctx, func(tx *sql.Tx) error {
+	return db.w.do(ctx, func(tx *wtx) error {
 		_, err := tx.Exec(`DELETE FROM uploads WHERE id = ?`, id)
 		return err
 	})
@@ -100,7 +100,7 @@ func (db *DB) ErasableMedia(ctx context.Context, t time.Time) ([]string, error) 
 // MarkErased records, as a server change, that a deleted media record's
 // bytes are gone: its content is awaited again, should it be restored.
 func (db *DB) MarkErased(ctx context.Context, id string) error {
-	return db.w.do(ctx, func(tx *sql.Tx) error {
+	return db.w.do(ctx, func(tx *wtx) error {
 		_, err := db.serverWrite(tx, mediaCollection, id, syncproto.KindUpsert,
 			map[string]json.RawMessage{"content_status": jsonValue(core.ContentAwaiting)})
 		return err

@@ -49,7 +49,7 @@ func (db *DB) AddUser(ctx context.Context, u core.NewUser) (core.UserAccount, er
 	}
 	id := newUserID()
 	now := formatTime(db.now())
-	err = db.w.do(ctx, func(tx *sql.Tx) error {
+	err = db.w.do(ctx, func(tx *wtx) error {
 		_, err := tx.Exec(`INSERT INTO users (id, username, password_hash, role, team_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 			id, u.Username, hash, u.Role, u.TeamID, now, now)
 		if err != nil && strings.Contains(err.Error(), "UNIQUE") {
@@ -123,7 +123,7 @@ func (db *DB) UpdateUser(ctx context.Context, p core.Principal, id string, patch
 		}
 	}
 	id = strings.ToLower(id)
-	err := db.w.do(ctx, func(tx *sql.Tx) error {
+	err := db.w.do(ctx, func(tx *wtx) error {
 		var role, team string
 		var active bool
 		err := tx.QueryRow(`SELECT role, team_id, active FROM users WHERE id = ?`, id).Scan(&role, &team, &active)

@@ -14,7 +14,7 @@ var errClosed = errors.New("sqlite: database closed")
 
 // txFunc is one unit of write work. It runs inside a savepoint of a
 // shared transaction: when it fails, only its own writes are undone.
-type txFunc func(tx *sql.Tx) error
+type txFunc func(tx *wtx) error
 
 type job struct {
 	fn   txFunc
@@ -115,23 +115,23 @@ func (w *writer) run(batch []*job) {
 }
 
 func (w *writer) commit(batch []*job, errs []error) error {
-	ctx := context.Background()
-	tx, err := w.db.BeginTx(ctx, nil)
+	sqlTx, err := w.db.BeginTx(context.Background(), nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	defer tx.Rollback()
+	defer sqlTx.Rollback()
+	tx := newWTx(sqlTx)
 	for i, j := range batch {
-		if _, err := tx.ExecContext(ctx, `SAVEPOINT job`); err != nil {
+		if _, err := tx.Exec(`SAVEPOINT job`); err != nil {
 			return err
 		}
 		errs[i] = safeRun(j.fn, tx)
 		if errs[i] != nil {
-			if _, err := tx.ExecContext(ctx, `ROLLBACK TO job`); err != nil {
+			if _, err := tx.Exec(`ROLLBACK TO job`); err != nil {
 				return err
 			}
 		}
-		if _, err := tx.ExecContext(ctx, `RELEASE job`); err != nil {
+		if _, err := tx.Exec(`RELEASE job`); err != nil {
 			return err
 		}
 	}
@@ -140,7 +140,7 @@ func (w *writer) commit(batch []*job, errs []error) error {
 			return err
 		}
 	}
-	if err := tx.Commit(); err != nil {
+	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
@@ -148,7 +148,7 @@ func (w *writer) commit(batch []*job, errs []error) error {
 
 // safeRun turns a panic in one job into that job's error, so that one
 // caller's bug does not take down the others' commit.
-func safeRun(fn txFunc, tx *sql.Tx) (err error) {
+func safeRun(fn txFunc, tx *wtx) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("panic in write job: %v", r)

@@ -1,0 +1,30 @@
+package syncproto
+
+import (
+	"encoding/json"
+	"testing"
+)
+
+func TestPullResponseAppendJSONMatchesEncodingJSON(t *testing.T) {
+	// Stored fields are what encoding/json wrote, so they are escaped alike.
+	fields, _ := json.Marshal(map[string]any{"a": 1, "b": "x<y>&é"})
+	resp := PullResponse{
+		Changes: []RecordChange{
+			{Collection: "encounters", ID: "0190a1b2-c3d4-7e5f-8a9b-000000000001", Fields: fields, HLC: "1764230400123-00000-" + devA},
+			{Collection: "persons", ID: "0190a1b2-c3d4-7e5f-8a9b-000000000002", Deleted: true, HLC: "1764230400124-00000-" + devA},
+		},
+		Cursor: "MS4x.abc", HasMore: true, ServerHLC: "1764230400125-00001-" + ServerNode,
+	}
+	want, err := json.Marshal(&resp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := resp.AppendJSON(nil); string(got) != string(want) {
+		t.Fatalf("AppendJSON\n got %s\nwant %s", got, want)
+	}
+	empty := PullResponse{Changes: []RecordChange{}, Cursor: "c\"q", ServerHLC: "é"}
+	want, _ = json.Marshal(&empty)
+	if got := empty.AppendJSON(nil); string(got) != string(want) {
+		t.Fatalf("AppendJSON\n got %s\nwant %s", got, want)
+	}
+}
