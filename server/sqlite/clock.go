@@ -52,6 +52,9 @@ func (db *DB) restore(ctx context.Context) error {
 		}
 	}
 	db.seq = max(db.seq, maxSeq.Int64)
+	if err := db.loadMediaEncounters(ctx); err != nil {
+		return err
+	}
 	key, err := db.metaGet(ctx, metaCursorKey)
 	if err != nil {
 		return err

@@ -59,8 +59,12 @@ type DB struct {
 	cursors cursorCodec
 	// seq is the last server position handed out; only the writer
 	// goroutine touches it.
-	seq       int64
-	closeOnce sync.Once
+	seq int64
+	// mediaEncounters holds (a superset of) the encounters some photo
+	// points at, so an encounter's change skips the photo lookup when it
+	// has none; only the writer goroutine touches it.
+	mediaEncounters map[string]bool
+	closeOnce       sync.Once
 	closeErr  error
 }
 
@@ -143,8 +147,12 @@ func dsn(path string, readOnly bool) string {
 	q.Add("_pragma", "synchronous(FULL)")
 	if readOnly {
 		q.Add("_pragma", "query_only(ON)")
+		q.Add("_pragma", "cache_size(-16384)")
 	} else {
 		q.Set("_txlock", "immediate")
+		// A group commit writes megabytes; a page cache that holds them
+		// keeps SQLite from spilling pages to the WAL mid-transaction.
+		q.Add("_pragma", "cache_size(-65536)")
 	}
 	return "file:" + path + "?" + q.Encode()
 }

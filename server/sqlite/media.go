@@ -15,9 +15,28 @@ import (
 
 const mediaCollection = "media"
 
+// loadMediaEncounters reads which encounters have photos.
+func (db *DB) loadMediaEncounters(ctx context.Context) error {
+	db.mediaEncounters = map[string]bool{}
+	rows, err := db.write.QueryContext(ctx, `SELECT DISTINCT encounter_id FROM media_index`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return err
+		}
+		db.mediaEncounters[id] = true
+	}
+	return rows.Err()
+}
+
 // indexMedia keeps media_index in step with a saved media record.
-func indexMedia(tx *wtx, id string, r *storedRecord) error {
+func (db *DB) indexMedia(tx *wtx, id string, r *storedRecord) error {
 	enc := stringField(r.state, "encounter_id")
+	db.mediaEncounters[enc] = true
 	stored := stringField(r.state, "content_status") == core.ContentStored
 	deletedAt := ""
 	if r.state.Deleted {
@@ -179,6 +198,9 @@ func (db *DB) mediaFacts(tx *wtx, media *syncproto.Record, hasExif bool) (core.M
 // refreshEncounterFlags redoes the EXIF checks of an encounter's stored
 // photos after the encounter moved.
 func (db *DB) refreshEncounterFlags(tx *wtx, encounterID string) error {
+	if !db.mediaEncounters[encounterID] {
+		return nil
+	}
 	rows, err := tx.Query(`SELECT media_id FROM media_index WHERE encounter_id = ? AND stored = 1`, encounterID)
 	if err != nil {
 		return err

@@ -61,7 +61,7 @@ func (a *applier) merge(pc *prepared) (syncproto.PushResult, *syncproto.ChangeEr
 		}
 		res.Conflicts = append(res.Conflicts, ref)
 	}
-	if err := saveRecord(a.tx, ch.Collection, ch.ID, &rec, pos); err != nil {
+	if err := a.db.saveRecord(a.tx, ch.Collection, ch.ID, &rec, pos); err != nil {
 		return res, nil, err
 	}
 	if err := a.db.afterChange(a.tx, ch.Collection, ch.ID, pc.fields); err != nil {
@@ -71,6 +71,7 @@ func (a *applier) merge(pc *prepared) (syncproto.PushResult, *syncproto.ChangeEr
 	if _, err := a.tx.Exec(`INSERT INTO ops (op_id, hash, result) VALUES (?, ?, ?)`, pc.opID, pc.hash, string(stored)); err != nil {
 		return res, nil, err
 	}
+	a.ops[pc.opID] = storedOp{hash: pc.hash, result: string(stored)}
 	return res, nil, nil
 }
 
@@ -92,9 +93,14 @@ func (a *applier) checkReferences(collection string, fields map[string]json.RawM
 		if json.Unmarshal(raw, &id) != nil || id == "" {
 			continue
 		}
-		ref, err := loadTeam(a.tx, target, id)
-		if err != nil {
-			return nil, err
+		key := target + "/" + id
+		ref, cached := a.teams[key]
+		if !cached {
+			var err error
+			if ref, err = loadTeam(a.tx, target, id); err != nil {
+				return nil, err
+			}
+			a.teams[key] = ref
 		}
 		if ref != "" && !a.p.InScope(ref) {
 			return reject(syncproto.CodeInvalidReference, field, "the referenced record is outside your scope"), nil

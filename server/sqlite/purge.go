@@ -39,7 +39,7 @@ func (db *DB) PurgeRecord(ctx context.Context, p core.Principal, collection, id 
 		rec.state.Fields = map[string]syncproto.FieldState{}
 		rec.state.DeviceLast = nil
 		rec.updatedAt = at
-		if err := saveRecord(tx, collection, id, &rec, pos); err != nil {
+		if err := db.saveRecord(tx, collection, id, &rec, pos); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(`UPDATE conflicts SET current = json_set(current, '$.value', json('null')), other = json_set(other, '$.value', json('null')),

@@ -3,10 +3,9 @@ package sqlite
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"urcsync/server/core"
@@ -34,7 +33,11 @@ func (db *DB) Push(ctx context.Context, p core.Principal, b core.PushBatch) (*sy
 	results := make([]syncproto.PushResult, len(preps))
 	err := db.w.do(ctx, func(tx *wtx) error {
 		now := db.now()
-		a := applier{db: db, tx: tx, p: p, now: now, at: formatTime(now)}
+		a := applier{db: db, tx: tx, p: p, now: now, at: formatTime(now), teams: map[string]string{}}
+		var err error
+		if a.ops, err = loadOps(tx, preps); err != nil {
+			return err
+		}
 		for i := range preps {
 			r, err := a.apply(&preps[i])
 			if err != nil {
@@ -57,6 +60,52 @@ type applier struct {
 	p   core.Principal
 	now time.Time
 	at  string
+	// ops holds the push's op_ids already applied, read in one query and
+	// extended as the push applies more.
+	ops map[string]storedOp
+	// teams caches referenced records' teams for the push ("" = absent).
+	teams map[string]string
+}
+
+// storedOp is an applied op as kept for idempotent re-sends.
+type storedOp struct {
+	hash   []byte
+	result string
+}
+
+// loadOps reads which op_ids of a push were applied before, in one
+// query per 500 ids instead of one per change.
+func loadOps(tx *wtx, preps []prepared) (map[string]storedOp, error) {
+	ops := map[string]storedOp{}
+	ids := make([]any, 0, len(preps))
+	for i := range preps {
+		if preps[i].validOp {
+			ids = append(ids, preps[i].opID)
+		}
+	}
+	for len(ids) > 0 {
+		chunk := ids[:min(len(ids), 500)]
+		ids = ids[len(chunk):]
+		q := `SELECT op_id, hash, result FROM ops WHERE op_id IN (?` + strings.Repeat(",?", len(chunk)-1) + `)`
+		rows, err := tx.Tx.Query(q, chunk...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var id string
+			var op storedOp
+			if err := rows.Scan(&id, &op.hash, &op.result); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			ops[id] = op
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return ops, nil
 }
 
 // apply judges one change against the stored state and applies it.
@@ -93,15 +142,11 @@ func (a *applier) apply(pc *prepared) (syncproto.PushResult, error) {
 // lookupOp answers a re-sent op_id: duplicate with the first answer when
 // the content is the same, op_id_reused otherwise.
 func (a *applier) lookupOp(pc *prepared) (syncproto.PushResult, bool, error) {
-	var hash []byte
-	var result string
-	err := a.tx.QueryRow(`SELECT hash, result FROM ops WHERE op_id = ?`, pc.opID).Scan(&hash, &result)
-	if errors.Is(err, sql.ErrNoRows) {
+	op, found := a.ops[pc.opID]
+	if !found {
 		return syncproto.PushResult{}, false, nil
 	}
-	if err != nil {
-		return syncproto.PushResult{}, false, err
-	}
+	hash, result := op.hash, op.result
 	if !bytes.Equal(hash, pc.hash) {
 		rej := reject(syncproto.CodeOpIDReused, "op_id", "this op_id was already used for a different change")
 		res := syncproto.PushResult{OpID: pc.opID, Status: syncproto.StatusRejected, Error: rej}

@@ -46,7 +46,7 @@ func loadRecord(q querier, collection, id string) (storedRecord, error) {
 }
 
 // saveRecord writes a record at its new server position.
-func saveRecord(tx *wtx, collection, id string, r *storedRecord, pos int64) error {
+func (db *DB) saveRecord(tx *wtx, collection, id string, r *storedRecord, pos int64) error {
 	state, err := json.Marshal(r.state)
 	if err != nil {
 		return err
@@ -68,7 +68,7 @@ func saveRecord(tx *wtx, collection, id string, r *storedRecord, pos int64) erro
 	}
 	r.exists, r.seq = true, pos
 	if collection == mediaCollection {
-		return indexMedia(tx, id, r)
+		return db.indexMedia(tx, id, r)
 	}
 	return nil
 }

@@ -26,7 +26,7 @@ func (db *DB) serverWrite(tx *wtx, collection, id, kind string, fields map[strin
 	w.Stamp = syncproto.Stamp{HLC: db.clock.Now().String(), Device: syncproto.ServerNode, At: at, Pos: pos}
 	rec.state.Apply(w)
 	rec.updatedAt = at
-	if err := saveRecord(tx, collection, id, &rec, pos); err != nil {
+	if err := db.saveRecord(tx, collection, id, &rec, pos); err != nil {
 		return nil, err
 	}
 	return &rec, db.afterChange(tx, collection, id, fields)
