@@ -37,6 +37,8 @@ const (
 	pullAim = 0.5
 )
 
+// TestMain prints the table of figures after the benchmarks and removes
+// the shared fixtures.
 func TestMain(m *testing.M) {
 	code := m.Run()
 	printTable(os.Stdout)

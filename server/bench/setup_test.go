@@ -172,8 +172,8 @@ type row struct {
 }
 
 // encounterOf returns the fields of the n-th encounter a device makes:
-// the three required fields and 0 to 3 optional ones (patrol_id, which the
-// server looks up, occurred_at, sex, estimated_age).
+// the three required fields and 0 to 3 of the optional patrol_id (which
+// the server looks up), occurred_at, sex and estimated_age, in turn.
 func encounterOf(rng *rand.Rand, n int, patrol string, at time.Time) map[string]json.RawMessage {
 	categories := [...]string{"anak_jalanan", "gelandangan", "pengemis", "pemulung", "lansia_terlantar", "penyandang_disabilitas"}
 	sexes := [...]string{"male", "female", "unknown"}
@@ -189,7 +189,7 @@ func encounterOf(rng *rand.Rand, n int, patrol string, at time.Time) map[string]
 		func() { f["estimated_age"] = 5 + rng.IntN(80) },
 	}
 	for i := range n % 4 {
-		extra[i]()
+		extra[(n/4+i)%len(extra)]()
 	}
 	out := make(map[string]json.RawMessage, len(f))
 	for k, v := range f {
@@ -414,9 +414,9 @@ func printTable(w io.Writer) {
 	if len(order) == 0 {
 		return
 	}
-	fmt.Fprintln(w, "\nsync-core figures (each against its baseline, same run, same machine):")
+	fmt.Fprintln(w, "\nsync-core figures, last run of each benchmark (ratio = measured / baseline of the same run):")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "benchmark\titems\tmeasured\t\tbaseline\t\tratio\taim\t\trequests\t\t")
+	fmt.Fprintln(tw, "benchmark\titems\tmeasured\t\tbaseline\t\tratio\taim\t\trequests")
 	for _, name := range order {
 		r := results[name]
 		ratio := r.rate / r.rawRate
@@ -424,7 +424,7 @@ func printTable(w io.Writer) {
 		if ratio < r.aim {
 			verdict = "NOT met"
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%.0f\t%s\t%.0f\t%s\t%.3f\t>= %.2f\t%s\t%.1f\t%s\t\n",
+		fmt.Fprintf(tw, "%s\t%d\t%.0f\t%s\t%.0f\t%s\t%.3f\t>= %.2f\t%s\t%.1f %s\n",
 			r.name, r.items, r.rate, r.unit, r.rawRate, r.rawUnit, ratio, r.aim, verdict, r.ops, r.opsUnit)
 	}
 	tw.Flush()

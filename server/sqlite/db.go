@@ -65,7 +65,7 @@ type DB struct {
 	// has none; only the writer goroutine touches it.
 	mediaEncounters map[string]bool
 	closeOnce       sync.Once
-	closeErr  error
+	closeErr        error
 }
 
 var (
