@@ -318,3 +318,20 @@ func (s *session) rawRequest(t *testing.T, method, path string, headers map[stri
 	}
 	return conn
 }
+
+// TestOversizePhotoRecordUploadRefused: a record may name a size over the
+// server's limit; the upload of those bytes is refused with 413.
+func TestOversizePhotoRecordUploadRefused(t *testing.T) {
+	e := startServer(t, "URC_MAX_MEDIA_BYTES=1000000")
+	e.user("budi", "officer", "urc-1")
+	s := e.login("budi")
+	big := fixture(t, "big.jpg")
+	id := s.mediaRecord(t, big, 3.5952, 98.6722)
+	if st, _, eb := s.put(id, big.bytes, big.digest()); st != 413 || eb.Error.Code != syncproto.CodePayloadTooLarge {
+		t.Fatalf("PUT over the limit: %d %s", st, eb.Error.Code)
+	}
+	resp, _ := s.tus(http.MethodPost, "/v1/media/"+id+"/uploads", map[string]string{"Upload-Length": strconv.Itoa(len(big.bytes)), "Repr-Digest": big.digest()}, nil)
+	if resp.StatusCode != 413 {
+		t.Fatalf("tus creation over the limit: %d", resp.StatusCode)
+	}
+}

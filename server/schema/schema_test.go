@@ -175,7 +175,7 @@ func TestCheckFields(t *testing.T) {
 			code: syncproto.CodeInvalidField, field: "sha256"},
 		{name: "size zero", collection: "media", fields: map[string]json.RawMessage{"size": raw("0")},
 			code: syncproto.CodeInvalidField, field: "size"},
-		{name: "size over the limit", collection: "media", fields: map[string]json.RawMessage{"size": raw("26214401")},
+		{name: "size over 4 GiB", collection: "media", fields: map[string]json.RawMessage{"size": raw("4294967297")},
 			code: syncproto.CodeInvalidField, field: "size"},
 		{name: "gif", collection: "media", fields: map[string]json.RawMessage{"content_type": q("image/gif")},
 			code: syncproto.CodeInvalidField, field: "content_type"},
