@@ -93,6 +93,8 @@ type MediaItem struct {
 type MediaFilter struct {
 	ReviewStatus string
 	Flag         string
+	// EncounterID keeps the photos of one encounter.
+	EncounterID string
 	Page
 }
 

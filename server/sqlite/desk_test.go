@@ -122,6 +122,12 @@ func TestReviewAndPurge(t *testing.T) {
 	if err != nil || len(queue) != 1 || queue[0].Username != "budi" {
 		t.Fatalf("review queue: %+v %v", queue, err)
 	}
+	if got, _, _ := db.ListMedia(ctx, sup.p, core.MediaFilter{EncounterID: enc}); len(got) != 1 || got[0].ID != id {
+		t.Fatalf("photos of the encounter: %+v", got)
+	}
+	if got, _, _ := db.ListMedia(ctx, sup.p, core.MediaFilter{EncounterID: newID()}); len(got) != 0 {
+		t.Fatalf("photos of another encounter: %+v", got)
+	}
 	if _, err := db.ReviewMedia(ctx, sup.p, id, core.Review{Decision: "maybe"}); core.ErrorCode(err) != syncproto.CodeInvalidRequest {
 		t.Fatalf("bad decision: %v", err)
 	}

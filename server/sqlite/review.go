@@ -77,6 +77,10 @@ func (db *DB) ListMedia(ctx context.Context, p core.Principal, f core.MediaFilte
 		q += ` AND EXISTS (SELECT 1 FROM json_each(r.doc, '$.flags') j WHERE j.value = ?)`
 		args = append(args, f.Flag)
 	}
+	if f.EncounterID != "" {
+		q += ` AND r.id IN (SELECT media_id FROM media_index WHERE encounter_id = ?)`
+		args = append(args, strings.ToLower(f.EncounterID))
+	}
 	limit := f.Limit
 	if limit <= 0 {
 		limit = 60

@@ -165,28 +165,14 @@ func (h *Handler) encounterPhotos(c *gin.Context, cf core.Conflict, fields map[s
 	default:
 		_ = json.Unmarshal(fields["encounter_id"], &encounter)
 	}
-	if encounter == "" && cf.Collection != "media" {
+	if encounter == "" {
 		return nil
 	}
-	var out []core.MediaItem
-	cursor := ""
-	for range photoScanPages {
-		items, next, err := h.cfg.Desk.ListMedia(c.Request.Context(), principal(c), core.MediaFilter{Page: core.Page{Limit: 500, Cursor: cursor}})
-		if err != nil {
-			h.log.Warn("listing photos for a conflict", "conflict", cf.ID, "err", err)
-			return out
-		}
-		for _, m := range items {
-			if (encounter != "" && m.EncounterID == encounter) || (cf.Collection == "media" && m.ID == cf.RecordID) {
-				out = append(out, m)
-			}
-		}
-		if next == "" || len(out) >= 24 {
-			return out
-		}
-		cursor = next
+	items, _, err := h.cfg.Desk.ListMedia(c.Request.Context(), principal(c), core.MediaFilter{EncounterID: encounter, Page: core.Page{Limit: 24}})
+	if err != nil {
+		h.log.Warn("listing photos for a conflict", "conflict", cf.ID, "err", err)
 	}
-	return out
+	return items
 }
 
 // resolve applies the supervisor's decision; a stale or already resolved
