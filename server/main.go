@@ -4,6 +4,7 @@
 //
 //	go run ./server [--addr 127.0.0.1:8080] [--data ./data]
 //	go run ./server user add --data DIR --username U --role officer --team urc-1 < password
+//	go run ./server audit verify --data DIR
 package main
 
 import (
@@ -31,15 +32,18 @@ import (
 )
 
 func main() {
-	if err := run(context.Background(), os.Args[1:], os.Stdin, os.Stderr); err != nil {
+	if err := run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "server:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, args []string, stdin io.Reader, stderr io.Writer) error {
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) >= 2 && args[0] == "user" && args[1] == "add" {
 		return userAdd(ctx, args[2:], stdin, stderr)
+	}
+	if len(args) >= 2 && args[0] == "audit" && args[1] == "verify" {
+		return auditVerify(ctx, args[2:], stdout, stderr)
 	}
 	cfg, err := parseConfig(args, os.Getenv)
 	if err != nil {

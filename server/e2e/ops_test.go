@@ -10,6 +10,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"database/sql"
 	"encoding/json"
 	"encoding/pem"
 	"io"
@@ -22,6 +23,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	_ "modernc.org/sqlite"
 
 	"urcsync/syncproto"
 )
@@ -210,5 +213,37 @@ func TestUserAddCommand(t *testing.T) {
 	bad.Stdin = strings.NewReader(password + "\n")
 	if err := bad.Run(); err == nil {
 		t.Fatal("user add with a bad role exited 0")
+	}
+}
+
+// TestAuditVerifyCommand: the audit chain check passes on a live log and
+// fails, naming the entry, once an entry is altered behind the server's back.
+func TestAuditVerifyCommand(t *testing.T) {
+	e := startServer(t)
+	e.user("budi", "officer", "urc-1")
+	e.login("budi")
+	e.login("budi")
+	e.srv.Stop()
+	out, err := exec.Command(serverBin, "audit", "verify", "--data", e.srv.DataDir).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "audit chain intact") {
+		t.Fatalf("verify on an intact log: %v %s", err, out)
+	}
+	db, err := sql.Open("sqlite", filepath.Join(e.srv.DataDir, "urc.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, q := range []string{`DROP TRIGGER audit_no_update`, `UPDATE audit SET address = '6.6.6.6' WHERE seq = 2`} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	out, err = exec.Command(serverBin, "audit", "verify", "--data", e.srv.DataDir).CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "entry 2 was altered") {
+		t.Fatalf("verify on a tampered log: %v %s", err, out)
+	}
+	if err := e.srv.Restart(); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -65,6 +65,8 @@ func TestOfficeEndpointsByRole(t *testing.T) {
 		{"CreateUser", "POST", "/v1/admin/users", func(caller string) any {
 			return map[string]any{"username": "new-" + caller, "password": "long-enough-1", "role": "officer", "team_id": "urc-1"}
 		}, want{"officer": 403, "supervisor": 403, "other_supervisor": 403, "admin": 201}},
+		{"UpdateUser", "PATCH", "/v1/admin/users/" + b.user.ID, func(string) any { return map[string]any{"active": true} }, adminOnly},
+		{"RevokeDevice", "POST", "/v1/admin/devices/" + b.device + "/revoke", nil, teamOnly},
 		{"RestoreRecord", "POST", "/v1/admin/records/persons/" + gone + "/restore", nil, adminOnly},
 		{"PurgeRecord", "POST", "/v1/admin/records/persons/" + gone + "/purge", func(string) any { return map[string]any{"reason": "data-subject request"} }, adminOnly},
 		{"OriginalPhoto", "GET", "/v1/media/" + photo + "/content", nil, want{"officer": 200, "supervisor": 200, "other_supervisor": 404, "admin": 200}},
