@@ -1,0 +1,23 @@
+package ledger
+
+import (
+	"bytes"
+	"compress/gzip"
+	"io"
+	"net/http"
+	"strings"
+)
+
+// decoded returns a body without its content coding: phones may gzip
+// push bodies, and the server gzips answers when asked.
+func decoded(body []byte, h http.Header) ([]byte, error) {
+	if !strings.EqualFold(strings.TrimSpace(h.Get("Content-Encoding")), "gzip") {
+		return body, nil
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	defer zr.Close()
+	return io.ReadAll(zr)
+}
