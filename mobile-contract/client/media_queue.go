@@ -84,29 +84,30 @@ func loadQueued(q querier) ([]queuedPhoto, error) {
 }
 
 // photoReadiness tells whether the server has the photo's media record
-// (its last known server state carries the record, not deleted), and the
+// (its last known server state carries the record, not deleted), whether
+// the server deleted it (the bytes can never be uploaded then), and the
 // rejection of the change that created it, if the server refused it.
-func photoReadiness(q querier, p queuedPhoto) (ready bool, refused *RejectedChange, err error) {
+func photoReadiness(q querier, p queuedPhoto) (ready, gone bool, refused *RejectedChange, err error) {
 	var code, message string
 	err = q.QueryRowContext(context.Background(),
 		`SELECT code, message FROM rejected WHERE op_id = ? ORDER BY seq DESC LIMIT 1`, p.opID).Scan(&code, &message)
 	switch {
 	case err == nil:
-		return false, &RejectedChange{Code: code, Message: message}, nil
+		return false, false, &RejectedChange{Code: code, Message: message}, nil
 	case !errors.Is(err, sql.ErrNoRows):
-		return false, nil, fmt.Errorf("read rejected: %w", err)
+		return false, false, nil, fmt.Errorf("read rejected: %w", err)
 	}
 	var known, deleted bool
 	err = q.QueryRowContext(context.Background(),
 		`SELECT json_extract(base_fields, '$.sha256') IS NOT NULL, base_deleted
 		 FROM records WHERE collection = ? AND id = ?`, mediaCollection, p.mediaID).Scan(&known, &deleted)
 	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil, nil
+		return false, false, nil, nil
 	}
 	if err != nil {
-		return false, nil, fmt.Errorf("read record %s/%s: %w", mediaCollection, p.mediaID, err)
+		return false, false, nil, fmt.Errorf("read record %s/%s: %w", mediaCollection, p.mediaID, err)
 	}
-	return known && !deleted, nil, nil
+	return known && !deleted, deleted, nil, nil
 }
 
 func (c *Client) setUploadURL(mediaID, url string) error {

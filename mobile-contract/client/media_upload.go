@@ -57,9 +57,16 @@ func (c *Client) uploadMedia(ctx context.Context, rep *MediaReport) error {
 	token := ""
 	var failed []error
 	for _, p := range queue {
-		ready, refused, err := photoReadiness(c.db, p)
+		ready, gone, refused, err := photoReadiness(c.db, p)
 		if err != nil {
 			return err
+		}
+		if gone {
+			// The server deleted the record: its bytes are no longer wanted.
+			if err := c.finishPhoto(p); err != nil {
+				return err
+			}
+			continue
 		}
 		if refused != nil {
 			msg := "the server rejected the media record: " + refused.Message

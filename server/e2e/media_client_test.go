@@ -299,3 +299,29 @@ func TestMediaPhotoWaitsForItsRecord(t *testing.T) {
 		t.Errorf("after Sync: content_status %s, flags %s", f["content_status"], f["flags"])
 	}
 }
+
+// TestDeletedPhotoLeavesTheQueue: a photo whose media record is deleted
+// before its bytes went up is no longer waited for.
+func TestDeletedPhotoLeavesTheQueue(t *testing.T) {
+	e := startServer(t)
+	e.user("budi", "officer", "urc-1")
+	phone := e.phone("budi", client.Options{HTTPClient: mediaContractClient(t)})
+	enc := phoneEncounter(t, phone)
+	photo := phoneAddPhoto(t, phone, enc, "medan.jpg")
+	ctx := context.Background()
+	if _, err := phone.Push(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := phone.Delete("media", photo); err != nil {
+		t.Fatal(err)
+	}
+	if err := phone.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := phone.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := phone.PendingPhotos(); n != 0 {
+		t.Fatalf("%d photos still waiting for a deleted record", n)
+	}
+}
