@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"urcsync/server/auth"
 	"urcsync/server/core"
 	"urcsync/syncproto"
 )
@@ -142,12 +143,12 @@ func TestTokensEnd(t *testing.T) {
 		if got := auth(tok); got != "" {
 			t.Fatalf("used within 30 days: %q", got)
 		}
-		time.Sleep(100 * time.Millisecond) // the use is recorded asynchronously
+		waitTouched(t, db, tok, clk.now()) // the use is recorded asynchronously
 		clk.advance(29 * 24 * time.Hour)
 		if got := auth(tok); got != "" {
 			t.Fatalf("30 days after the last use only 29 passed: %q", got)
 		}
-		time.Sleep(100 * time.Millisecond)
+		waitTouched(t, db, tok, clk.now())
 		clk.advance(31 * 24 * time.Hour)
 		if got := auth(tok); got != syncproto.CodeTokenExpired {
 			t.Fatalf("unused for 31 days: %q", got)
@@ -194,5 +195,23 @@ func TestUserAdmin(t *testing.T) {
 	}
 	if _, err := db.RevokeDevice(ctx, sup.p, admin.p.DeviceID); core.ErrorCode(err) != syncproto.CodeNotFound {
 		t.Fatalf("supervisor revoking another team's device: %v, want not_found", err)
+	}
+}
+
+// waitTouched waits until the token's last use is recorded as at.
+func waitTouched(t *testing.T, db *DB, token string, at time.Time) {
+	t.Helper()
+	want := formatTime(at)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		var used string
+		db.read.QueryRow(`SELECT last_used_at FROM tokens WHERE hash = ?`, auth.HashToken(token)).Scan(&used)
+		if used == want {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("token use not recorded: last_used_at %s, want %s", used, want)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }
