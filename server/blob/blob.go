@@ -24,8 +24,10 @@ type Store interface {
 	//
 	// If r fails, Put returns an error wrapping r's error; if r ends before
 	// size bytes, an error wrapping io.ErrUnexpectedEOF. Neither wraps
-	// ErrUnavailable. Bytes of r past size are not read.
-	Put(ctx context.Context, key string, r io.Reader, size int64, contentType string) error
+	// ErrUnavailable. Bytes of r past size are not read. WithSHA256 makes
+	// the store itself check the bytes where the backend can (ErrDigest
+	// when they differ).
+	Put(ctx context.Context, key string, r io.Reader, size int64, contentType string, opts ...PutOption) error
 
 	// Open returns the object for reading with seeking (for HTTP Range via
 	// http.ServeContent). Errors: ErrNotFound when absent, ErrUnavailable,

@@ -13,6 +13,9 @@ var (
 	ErrUnavailable = errors.New("blob: storage unavailable")
 	// ErrInvalidKey means the key (or list prefix) breaks the key rules.
 	ErrInvalidKey = errors.New("blob: invalid key")
+	// ErrDigest means the store refused bytes that did not match the
+	// SHA-256 given with WithSHA256.
+	ErrDigest = errors.New("blob: bytes do not match their digest")
 )
 
 // Unavailable returns an error wrapping both ErrUnavailable and cause, with

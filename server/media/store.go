@@ -38,8 +38,12 @@ func (s *Service) store(ctx context.Context, info core.MediaInfo, body io.Reader
 	h := sha256.New()
 	counted := &countingReader{r: io.TeeReader(io.MultiReader(bytes.NewReader(head), body), h)}
 	key := originalKey(info.ID)
-	if err := s.cfg.Store.Put(ctx, key, io.LimitReader(counted, info.Size), info.Size, contentType); err != nil {
-		if !errors.Is(err, blob.ErrUnavailable) && counted.n < info.Size {
+	want, _ := hex.DecodeString(info.SHA256)
+	if err := s.cfg.Store.Put(ctx, key, io.LimitReader(counted, info.Size), info.Size, contentType, blob.WithSHA256(want)); err != nil {
+		switch {
+		case errors.Is(err, blob.ErrDigest):
+			return nil, core.Errorf(syncproto.CodeDigestMismatch, "the bytes do not match the media record's sha256 and size")
+		case !errors.Is(err, blob.ErrUnavailable) && counted.n < info.Size:
 			return nil, core.Errorf(syncproto.CodeInvalidRequest, "the body ended after %d of %d bytes", counted.n, info.Size)
 		}
 		return nil, storageError(err)

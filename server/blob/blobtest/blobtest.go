@@ -29,6 +29,7 @@ func Run(t *testing.T, newStore func(t *testing.T) blob.Store) {
 	t.Run("ShortReader", func(t *testing.T) { testShortReader(t, newStore) })
 	t.Run("LongReader", func(t *testing.T) { testLongReader(t, newStore(t)) })
 	t.Run("NegativeSize", func(t *testing.T) { testNegativeSize(t, newStore(t)) })
+	t.Run("Digest", func(t *testing.T) { checkDigest(t, newStore(t)) })
 	t.Run("Cancelled", func(t *testing.T) { testCancelled(t, newStore(t)) })
 	t.Run("List", func(t *testing.T) { testList(t, newStore(t)) })
 	t.Run("ListStops", func(t *testing.T) { testListStops(t, newStore(t)) })

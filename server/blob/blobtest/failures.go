@@ -3,6 +3,7 @@ package blobtest
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"errors"
 	"io"
 	"strings"
@@ -122,4 +123,22 @@ func testCancelled(t *testing.T, s blob.Store) {
 	errorIs(t, "Put", err, context.Canceled)
 	wantAbsent(t, s, "media/cancel")
 	wantEmpty(t, s)
+}
+
+// checkDigest: with WithSHA256, bytes that do not match are refused with
+// ErrDigest and nothing is stored; matching bytes are stored.
+func checkDigest(t *testing.T, s blob.Store) {
+	body := []byte("the photo's bytes as taken")
+	sum := sha256.Sum256(body)
+	wrong := sha256.Sum256([]byte("other bytes"))
+	err := s.Put(t.Context(), "media/digest-bad", bytes.NewReader(body), int64(len(body)), "image/jpeg", blob.WithSHA256(wrong[:]))
+	if !errors.Is(err, blob.ErrDigest) {
+		t.Fatalf("Put with a wrong digest: %v, want ErrDigest", err)
+	}
+	if _, err := s.Stat(t.Context(), "media/digest-bad"); !errors.Is(err, blob.ErrNotFound) {
+		t.Fatalf("bytes refused for their digest were stored: %v", err)
+	}
+	if err := s.Put(t.Context(), "media/digest-ok", bytes.NewReader(body), int64(len(body)), "image/jpeg", blob.WithSHA256(sum[:])); err != nil {
+		t.Fatalf("Put with the right digest: %v", err)
+	}
 }

@@ -1,7 +1,9 @@
 package local
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"io"
 	"path"
@@ -14,7 +16,7 @@ const copyBufSize = 128 << 10
 
 // Put writes the object to a temporary file, fsyncs it, renames it to key
 // and fsyncs key's directory. On any error the temporary file is removed.
-func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, contentType string) (err error) {
+func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, contentType string, opts ...blob.PutOption) (err error) {
 	if err := blob.ValidKey(key); err != nil {
 		return err
 	}
@@ -35,13 +37,22 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, co
 		}
 	}()
 
+	want := blob.Options(opts).SHA256
+	h := sha256.New()
+	var w io.Writer = f
+	if want != nil {
+		w = io.MultiWriter(f, h)
+	}
 	src := blob.NewSizedReader(ctxReader{ctx, r}, size)
 	buf := make([]byte, min(copyBufSize, max(size, 1)))
-	if _, err := io.CopyBuffer(struct{ io.Writer }{f}, src, buf); err != nil {
+	if _, err := io.CopyBuffer(struct{ io.Writer }{w}, src, buf); err != nil {
 		if src.Err() != nil {
 			return fmt.Errorf("%s: %w", op, src.Err())
 		}
 		return blob.Unavailable(op, err)
+	}
+	if want != nil && !bytes.Equal(h.Sum(nil), want) {
+		return fmt.Errorf("%s: %w", op, blob.ErrDigest)
 	}
 	if err := f.Sync(); err != nil {
 		return blob.Unavailable(op, err)

@@ -52,8 +52,14 @@ func classify(ctx context.Context, op string, err error) error {
 	switch {
 	case resp.Code == minio.NoSuchKey:
 		return fmt.Errorf("%s: %w", op, blob.ErrNotFound)
+	case digestCodes[resp.Code]:
+		return fmt.Errorf("%s: %w: %w", op, blob.ErrDigest, err)
 	case resp.StatusCode >= 500 || unavailableCodes[resp.Code]:
 		return blob.Unavailable(op, err)
 	}
 	return fmt.Errorf("%s: %w", op, err)
 }
+
+// digestCodes are the S3 error codes for bytes that do not match the
+// checksum sent with them.
+var digestCodes = map[string]bool{"BadDigest": true, "XAmzContentChecksumMismatch": true, "InvalidDigest": true, "XAmzContentSHA256Mismatch": true}

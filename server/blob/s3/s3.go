@@ -68,12 +68,13 @@ func New(ctx context.Context, cfg Config) (*Store, error) {
 		return nil, fmt.Errorf("s3: %w", err)
 	}
 	client, err := minio.New(endpoint, &minio.Options{
-		Creds:        credentials.NewStaticV4(cfg.AccessKey, cfg.SecretKey, ""),
-		Secure:       secure,
-		Transport:    tr,
-		Region:       cfg.Region,
-		BucketLookup: minio.BucketLookupPath,
-		MaxRetries:   maxAttempts,
+		Creds:           credentials.NewStaticV4(cfg.AccessKey, cfg.SecretKey, ""),
+		Secure:          secure,
+		Transport:       tr,
+		Region:          cfg.Region,
+		BucketLookup:    minio.BucketLookupPath,
+		TrailingHeaders: true,
+		MaxRetries:      maxAttempts,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("s3: %w", err)
