@@ -30,13 +30,19 @@ func (r *Registry) CheckFields(collection string, fields map[string]json.RawMess
 	if ferr != nil {
 		return nil, ferr
 	}
+	return c.checkEach(fields, false)
+}
+
+// checkEach checks every named field in sorted order and returns the
+// canonical values; server-owned fields are refused unless allowed.
+func (c *collection) checkEach(fields map[string]json.RawMessage, serverOwnedAllowed bool) (map[string]json.RawMessage, *FieldError) {
 	out := make(map[string]json.RawMessage, len(fields))
 	for _, name := range sortedNames(fields) {
 		f := c.fields[name]
 		if f == nil {
 			return nil, unknownField(name)
 		}
-		if f.readOnly {
+		if f.readOnly && !serverOwnedAllowed {
 			return nil, &FieldError{Code: syncproto.CodeReadOnlyField, Field: name,
 				Message: fmt.Sprintf("%s is set by the server and cannot be written", name)}
 		}
@@ -77,17 +83,9 @@ func (r *Registry) CheckRecord(collection string, fields map[string]json.RawMess
 	if ferr != nil {
 		return nil, ferr
 	}
-	out := make(map[string]json.RawMessage, len(fields))
-	for _, name := range sortedNames(fields) {
-		f := c.fields[name]
-		if f == nil {
-			return nil, unknownField(name)
-		}
-		v, ferr := f.check(fields[name])
-		if ferr != nil {
-			return nil, ferr
-		}
-		out[name] = v
+	out, ferr := c.checkEach(fields, true)
+	if ferr != nil {
+		return nil, ferr
 	}
 	if ferr := r.CheckRequired(collection, fields); ferr != nil {
 		return nil, ferr
