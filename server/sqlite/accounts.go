@@ -118,12 +118,18 @@ func (db *DB) Authenticate(ctx context.Context, token string) (core.Principal, e
 
 // touchToken records that a token was used, which keeps it alive.
 func (db *DB) touchToken(th []byte) {
+	db.touch(`UPDATE tokens SET last_used_at = ? WHERE hash = ?`, th)
+}
+
+// touch records a last use (of a token or a session) in its own write,
+// off the request's path; a failure only delays the record.
+func (db *DB) touch(query string, hash []byte) {
 	err := db.w.do(context.Background(), func(tx *wtx) error {
-		_, err := tx.Exec(`UPDATE tokens SET last_used_at = ? WHERE hash = ?`, formatTime(db.now()), th)
+		_, err := tx.Exec(query, formatTime(db.now()), hash)
 		return err
 	})
 	if err != nil && !errors.Is(err, errClosed) {
-		db.opt.Logger.Warn("token touch failed", "err", err)
+		db.opt.Logger.Warn("recording a last use failed", "err", err)
 	}
 }
 

@@ -158,11 +158,19 @@ func pageBounds(pg core.Page) (before int64, limit int, err error) {
 		}
 		before = n
 	}
-	limit = pg.Limit
+	return before, pageLimit(pg.Limit, 100), nil
+}
+
+// maxPage bounds every office list page.
+const maxPage = 500
+
+// pageLimit is the size of an office list page: def when unset, at most
+// maxPage.
+func pageLimit(limit, def int) int {
 	if limit <= 0 {
-		limit = 100
+		limit = def
 	}
-	return before, min(limit, 500), nil
+	return min(limit, maxPage)
 }
 
 // outOfScope audits an attempt to reach something outside the caller's

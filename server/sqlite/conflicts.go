@@ -53,11 +53,7 @@ func (db *DB) ListConflicts(ctx context.Context, p core.Principal, f core.Confli
 		}
 		before = id
 	}
-	limit := f.Limit
-	if limit <= 0 {
-		limit = 50
-	}
-	limit = min(limit, 500)
+	limit := pageLimit(f.Limit, 50)
 	q := conflictSelect + ` WHERE c.id < ?`
 	args := []any{before}
 	if !p.IsAdmin() {

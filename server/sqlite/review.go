@@ -81,11 +81,7 @@ func (db *DB) ListMedia(ctx context.Context, p core.Principal, f core.MediaFilte
 		q += ` AND r.id IN (SELECT media_id FROM media_index WHERE encounter_id = ?)`
 		args = append(args, strings.ToLower(f.EncounterID))
 	}
-	limit := f.Limit
-	if limit <= 0 {
-		limit = 60
-	}
-	limit = min(limit, 500)
+	limit := pageLimit(f.Limit, 60)
 	q += ` ORDER BY r.created_at DESC, r.id DESC LIMIT ?`
 	args = append(args, limit+1)
 	rows, err := db.read.QueryContext(ctx, q, args...)

@@ -66,13 +66,7 @@ func (db *DB) Session(ctx context.Context, token string) (core.Principal, string
 		return p, "", err
 	}
 	if db.now().Sub(parseTime(lastUsed)) > time.Minute {
-		th := auth.HashToken(token)
-		go func() {
-			_ = db.w.do(context.Background(), func(tx *wtx) error {
-				_, err := tx.Exec(`UPDATE sessions SET last_used_at = ? WHERE hash = ?`, formatTime(db.now()), th)
-				return err
-			})
-		}()
+		go db.touch(`UPDATE sessions SET last_used_at = ? WHERE hash = ?`, auth.HashToken(token))
 	}
 	return p, csrf, nil
 }
