@@ -1,21 +1,6 @@
 package web
 
-import (
-	"net/http"
-
-	"github.com/gin-gonic/gin"
-
-	"urcsync/server/core"
-)
+import "github.com/gin-gonic/gin"
 
 // rejected lists what phones sent and the server refused, with why.
-func (h *Handler) rejected(c *gin.Context) {
-	d := pageData[core.RejectedChange]{Cursor: c.Query("cursor")}
-	items, next, err := h.cfg.Office.ListRejected(c.Request.Context(), principal(c), core.Page{Limit: 50, Cursor: d.Cursor})
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	d.Items, d.Next = items, next
-	h.render(c, http.StatusOK, "rejected", view{Title: h.localizer(c).T("rejected.title"), Nav: "rejected", Data: d})
-}
+func (h *Handler) rejected(c *gin.Context) { listPage(h, c, "rejected", h.cfg.Office.ListRejected) }
