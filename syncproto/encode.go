@@ -19,19 +19,19 @@ func (r *PullResponse) AppendJSON(b []byte) []byte {
 		b = r.Changes[i].appendJSON(b)
 	}
 	b = append(b, `],"cursor":`...)
-	b = appendString(b, r.Cursor)
+	b = AppendString(b, r.Cursor)
 	b = append(b, `,"has_more":`...)
 	b = strconv.AppendBool(b, r.HasMore)
 	b = append(b, `,"server_hlc":`...)
-	b = appendString(b, r.ServerHLC)
+	b = AppendString(b, r.ServerHLC)
 	return append(b, '}')
 }
 
 func (c *RecordChange) appendJSON(b []byte) []byte {
 	b = append(b, `{"collection":`...)
-	b = appendString(b, c.Collection)
+	b = AppendString(b, c.Collection)
 	b = append(b, `,"id":`...)
-	b = appendString(b, c.ID)
+	b = AppendString(b, c.ID)
 	b = append(b, `,"deleted":`...)
 	b = strconv.AppendBool(b, c.Deleted)
 	if len(c.Fields) > 0 {
@@ -39,13 +39,13 @@ func (c *RecordChange) appendJSON(b []byte) []byte {
 		b = append(b, c.Fields...)
 	}
 	b = append(b, `,"hlc":`...)
-	b = appendString(b, c.HLC)
+	b = AppendString(b, c.HLC)
 	return append(b, '}')
 }
 
-// appendString writes s as a JSON string: plain ASCII directly, anything
+// AppendString appends s as a JSON string: plain ASCII directly, anything
 // else through encoding/json.
-func appendString(b []byte, s string) []byte {
+func AppendString(b []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' || c >= utf8.RuneSelf {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
+	"sync"
 
 	"github.com/gin-gonic/gin"
 
@@ -72,5 +73,17 @@ func (s *Server) pull(c *gin.Context) {
 		return
 	}
 	s.metrics.pullRecords.Add(float64(len(resp.Changes)))
-	c.JSON(http.StatusOK, resp)
+	buf := pullBuffers.Get().(*[]byte)
+	*buf = resp.AppendJSON((*buf)[:0])
+	c.Data(http.StatusOK, "application/json; charset=utf-8", *buf)
+	if cap(*buf) <= maxPooledPullBuffer {
+		pullBuffers.Put(buf)
+	}
 }
+
+// pullBuffers recycles the buffers pull pages are encoded into; a page
+// of a thousand records is most of a megabyte.
+var pullBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); return &b }}
+
+// maxPooledPullBuffer bounds the buffers kept for reuse.
+const maxPooledPullBuffer = 4 << 20

@@ -64,8 +64,13 @@ type DB struct {
 	// points at, so an encounter's change skips the photo lookup when it
 	// has none; only the writer goroutine touches it.
 	mediaEncounters map[string]bool
-	closeOnce       sync.Once
-	closeErr        error
+	// judging admits the pushes whose changes are being judged before
+	// the writer (decoding, schema checks, hashing): one fewer than the
+	// CPUs, so that the single writer, which every push waits for, is
+	// never starved of a CPU by the pushes queued behind it.
+	judging   chan struct{}
+	closeOnce sync.Once
+	closeErr  error
 }
 
 var (
@@ -126,7 +131,7 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	n := max(4, 2*runtime.GOMAXPROCS(0))
 	read.SetMaxOpenConns(n)
 	read.SetMaxIdleConns(n)
-	db := &DB{read: read, write: write, opt: opt}
+	db := &DB{read: read, write: write, opt: opt, judging: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)-1))}
 	if err := db.restore(ctx); err != nil {
 		db.read.Close()
 		db.write.Close()

@@ -195,6 +195,12 @@ func (db *DB) mediaFacts(tx *wtx, media *syncproto.Record, hasExif bool) (core.M
 	return f, nil
 }
 
+// followsMedia reports whether a change to a record may rewrite media
+// records after it (their EXIF flags follow their encounter).
+func (db *DB) followsMedia(collection, id string) bool {
+	return collection == mediaCollection || (collection == "encounters" && db.mediaEncounters[id])
+}
+
 // refreshEncounterFlags redoes the EXIF checks of an encounter's stored
 // photos after the encounter moved.
 func (db *DB) refreshEncounterFlags(tx *wtx, encounterID string) error {

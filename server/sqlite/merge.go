@@ -16,7 +16,7 @@ import (
 func (a *applier) merge(pc *prepared) (syncproto.PushResult, *syncproto.ChangeError, error) {
 	res := syncproto.PushResult{OpID: pc.opID, Status: syncproto.StatusApplied}
 	ch := &pc.ch
-	rec, err := loadRecord(a.tx, ch.Collection, ch.ID)
+	rec, err := a.record(ch.Collection, ch.ID)
 	if err != nil {
 		return res, nil, err
 	}
@@ -61,17 +61,20 @@ func (a *applier) merge(pc *prepared) (syncproto.PushResult, *syncproto.ChangeEr
 		}
 		res.Conflicts = append(res.Conflicts, ref)
 	}
-	if err := a.db.saveRecord(a.tx, ch.Collection, ch.ID, &rec, pos); err != nil {
+	if err := a.db.saveRecord(a.tx, ch.Collection, ch.ID, rec, pos); err != nil {
 		return res, nil, err
+	}
+	if a.db.followsMedia(ch.Collection, ch.ID) {
+		// Derived writes to media records bypass the push's copies.
+		clear(a.recs)
 	}
 	if err := a.db.afterChange(a.tx, ch.Collection, ch.ID, pc.fields); err != nil {
 		return res, nil, err
 	}
 	stored, _ := json.Marshal(res)
-	if _, err := a.tx.Exec(`INSERT INTO ops (op_id, hash, result) VALUES (?, ?, ?)`, pc.opID, pc.hash, string(stored)); err != nil {
-		return res, nil, err
-	}
-	a.ops[pc.opID] = storedOp{hash: pc.hash, result: string(stored)}
+	op := storedOp{hash: pc.hash, result: string(stored)}
+	a.ops[pc.opID] = op
+	a.newOps = append(a.newOps, newOp{id: pc.opID, storedOp: op})
 	return res, nil, nil
 }
 

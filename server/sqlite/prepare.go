@@ -104,8 +104,7 @@ func fieldReject(e *schema.FieldError) *syncproto.ChangeError {
 func contentHash(ch *syncproto.Change) []byte {
 	fields := json.RawMessage("null")
 	if ch.Fields != nil {
-		b, _ := json.Marshal(ch.Fields)
-		if c, err := syncproto.Canonical(b); err == nil {
+		if c, err := syncproto.CanonicalObject(ch.Fields); err == nil {
 			fields = c
 		}
 	}

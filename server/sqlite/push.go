@@ -26,10 +26,16 @@ func (db *DB) Push(ctx context.Context, p core.Principal, b core.PushBatch) (*sy
 	if len(b.Changes) > MaxChanges {
 		return nil, core.Errorf(syncproto.CodePayloadTooLarge, "at most %d changes per push", MaxChanges)
 	}
+	select {
+	case db.judging <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 	preps := make([]prepared, len(b.Changes))
 	for i, raw := range b.Changes {
 		preps[i] = db.prepare(raw, p.DeviceID)
 	}
+	<-db.judging
 	results := make([]syncproto.PushResult, len(preps))
 	err := db.w.do(ctx, func(tx *wtx) error {
 		now := db.now()
@@ -38,12 +44,18 @@ func (db *DB) Push(ctx context.Context, p core.Principal, b core.PushBatch) (*sy
 		if a.ops, err = loadOps(tx, preps); err != nil {
 			return err
 		}
+		if a.recs, err = loadPushRecords(tx, preps); err != nil {
+			return err
+		}
 		for i := range preps {
 			r, err := a.apply(&preps[i])
 			if err != nil {
 				return fmt.Errorf("change %d: %w", i, err)
 			}
 			results[i] = r
+		}
+		if err := insertOps(tx, a.newOps); err != nil {
+			return err
 		}
 		return a.touchDevice(b.SentAt)
 	})
@@ -63,14 +75,44 @@ type applier struct {
 	// ops holds the push's op_ids already applied, read in one query and
 	// extended as the push applies more.
 	ops map[string]storedOp
+	// newOps are the ops the push applied, written together at its end.
+	newOps []newOp
 	// teams caches referenced records' teams for the push ("" = absent).
 	teams map[string]string
+	// recs holds the records the push changes.
+	recs pushRecords
 }
 
 // storedOp is an applied op as kept for idempotent re-sends.
 type storedOp struct {
 	hash   []byte
 	result string
+}
+
+// newOp is an op applied by the push being written.
+type newOp struct {
+	id string
+	storedOp
+}
+
+// opsPerInsert is how many ops one INSERT statement writes.
+const opsPerInsert = 250
+
+// insertOps writes applied ops, many rows per statement.
+func insertOps(tx *wtx, ops []newOp) error {
+	for len(ops) > 0 {
+		chunk := ops[:min(len(ops), opsPerInsert)]
+		ops = ops[len(chunk):]
+		args := make([]any, 0, 3*len(chunk))
+		for _, op := range chunk {
+			args = append(args, op.id, op.hash, op.result)
+		}
+		q := `INSERT INTO ops (op_id, hash, result) VALUES (?, ?, ?)` + strings.Repeat(`, (?, ?, ?)`, len(chunk)-1)
+		if _, err := tx.Exec(q, args...); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // loadOps reads which op_ids of a push were applied before, in one

@@ -2,10 +2,8 @@ package sqlite
 
 import (
 	"database/sql"
-	"encoding/json"
 	"errors"
-	"sort"
-	"strings"
+	"slices"
 
 	"urcsync/syncproto"
 )
@@ -22,46 +20,47 @@ type storedRecord struct {
 	state         *syncproto.Record
 }
 
+// recordColumns are the columns loadRecord and loadRecords read, in the
+// order scanRecord expects.
+const recordColumns = `seq, team_id, created_by, created_device, created_at, updated_at, doc, state`
+
+// scanRecord reads one row of recordColumns.
+func scanRecord(s scanner, r *storedRecord) error {
+	var doc, state string
+	if err := s.Scan(&r.seq, &r.team, &r.createdBy, &r.createdDevice, &r.createdAt, &r.updatedAt, &doc, &state); err != nil {
+		return err
+	}
+	r.exists = true
+	return decodeState(state, doc, r.state)
+}
+
 // loadRecord reads a record and its merge state; a record never seen
 // comes back with exists=false and an empty state.
 func loadRecord(q querier, collection, id string) (storedRecord, error) {
 	r := storedRecord{state: syncproto.NewRecord()}
-	var state string
-	err := q.QueryRow(`SELECT seq, team_id, created_by, created_device, created_at, updated_at, state FROM records WHERE collection = ? AND id = ?`,
-		collection, id).Scan(&r.seq, &r.team, &r.createdBy, &r.createdDevice, &r.createdAt, &r.updatedAt, &state)
+	err := scanRecord(q.QueryRow(`SELECT `+recordColumns+` FROM records WHERE collection = ? AND id = ?`, collection, id), &r)
 	if errors.Is(err, sql.ErrNoRows) {
-		return r, nil
+		return storedRecord{state: syncproto.NewRecord()}, nil
 	}
-	if err != nil {
-		return r, err
-	}
-	r.exists = true
-	if err := json.Unmarshal([]byte(state), r.state); err != nil {
-		return r, err
-	}
-	if r.state.Fields == nil {
-		r.state.Fields = map[string]syncproto.FieldState{}
-	}
-	return r, nil
+	return r, err
 }
 
-// saveRecord writes a record at its new server position.
+// saveRecord writes a record at its new server position. The document
+// is written for deleted records too: it holds the values a restore
+// brings back, and a pull leaves it out.
 func (db *DB) saveRecord(tx *wtx, collection, id string, r *storedRecord, pos int64) error {
-	state, err := json.Marshal(r.state)
+	state, err := encodeState(nil, r.state)
 	if err != nil {
 		return err
 	}
-	doc := ""
-	if !r.state.Deleted {
-		doc = renderDoc(r)
-	}
+	doc := renderDoc(r)
 	if r.exists {
 		_, err = tx.Exec(`UPDATE records SET seq = ?, deleted = ?, hlc = ?, updated_at = ?, doc = ?, state = ? WHERE seq = ?`,
-			pos, r.state.Deleted, r.state.HighestHLC(), r.updatedAt, doc, string(state), r.seq)
+			pos, r.state.Deleted, r.state.HighestHLC(), r.updatedAt, doc, state, r.seq)
 	} else {
 		_, err = tx.Exec(`INSERT INTO records (seq, collection, id, team_id, deleted, hlc, created_by, created_device, created_at, updated_at, doc, state)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			pos, collection, id, r.team, r.state.Deleted, r.state.HighestHLC(), r.createdBy, r.createdDevice, r.createdAt, r.updatedAt, doc, string(state))
+			pos, collection, id, r.team, r.state.Deleted, r.state.HighestHLC(), r.createdBy, r.createdDevice, r.createdAt, r.updatedAt, doc, state)
 	}
 	if err != nil {
 		return err
@@ -73,36 +72,37 @@ func (db *DB) saveRecord(tx *wtx, collection, id string, r *storedRecord, pos in
 	return nil
 }
 
-// renderDoc builds the pulled form of a live record: every field's value
-// plus the server-owned team_id, created_by, created_at and updated_at,
-// keys sorted.
+// renderDoc builds the pulled form of a record: every field's value plus
+// the server-owned team_id, created_by, created_at and updated_at, keys
+// sorted. A field named like a server-owned key is shadowed by it.
 func renderDoc(r *storedRecord) string {
-	vals := make(map[string]json.RawMessage, len(r.state.Fields)+4)
+	server := [len(serverOwned)]string{r.team, r.createdBy, r.createdAt, r.updatedAt}
+	keys := make([]string, 0, len(r.state.Fields)+len(serverOwned))
+	size := 2
 	for k, f := range r.state.Fields {
-		vals[k] = f.Value
+		if !slices.Contains(serverOwned[:], k) {
+			keys = append(keys, k)
+			size += len(k) + len(f.Value) + 4
+		}
 	}
-	for k, v := range map[string]string{"team_id": r.team, "created_by": r.createdBy, "created_at": r.createdAt, "updated_at": r.updatedAt} {
-		b, _ := json.Marshal(v)
-		vals[k] = b
-	}
-	keys := make([]string, 0, len(vals))
-	for k := range vals {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var sb strings.Builder
-	sb.WriteByte('{')
+	keys = append(keys, serverOwned[:]...)
+	slices.Sort(keys)
+	b := make([]byte, 0, size+128)
+	b = append(b, '{')
 	for i, k := range keys {
 		if i > 0 {
-			sb.WriteByte(',')
+			b = append(b, ',')
 		}
-		kb, _ := json.Marshal(k)
-		sb.Write(kb)
-		sb.WriteByte(':')
-		sb.Write(vals[k])
+		b = syncproto.AppendString(b, k)
+		b = append(b, ':')
+		if j := slices.Index(serverOwned[:], k); j >= 0 {
+			b = syncproto.AppendString(b, server[j])
+		} else {
+			b = append(b, r.state.Fields[k].Value...)
+		}
 	}
-	sb.WriteByte('}')
-	return sb.String()
+	b = append(b, '}')
+	return string(b)
 }
 
 // querier is what both *sql.DB and *sql.Tx offer for single-row reads.

@@ -1,0 +1,81 @@
+package sqlite
+
+import (
+	"strings"
+
+	"urcsync/syncproto"
+)
+
+// pushRecords holds the records one push touches, read up front in one
+// query per collection and kept current as the push writes them, so that
+// a push of many changes does not read the table once per change.
+type pushRecords map[string]*storedRecord
+
+func recordKey(collection, id string) string { return collection + "/" + id }
+
+// loadPushRecords reads the records a push's valid changes name, in
+// chunks of 500 ids; the ones not found are remembered as absent.
+func loadPushRecords(tx *wtx, preps []prepared) (pushRecords, error) {
+	recs := pushRecords{}
+	ids := map[string][]any{}
+	for i := range preps {
+		pc := &preps[i]
+		if pc.rej != nil {
+			continue
+		}
+		key := recordKey(pc.ch.Collection, pc.ch.ID)
+		if _, seen := recs[key]; !seen {
+			recs[key] = &storedRecord{state: syncproto.NewRecord()}
+			ids[pc.ch.Collection] = append(ids[pc.ch.Collection], pc.ch.ID)
+		}
+	}
+	for collection, all := range ids {
+		for len(all) > 0 {
+			chunk := all[:min(len(all), 500)]
+			all = all[len(chunk):]
+			q := `SELECT id, ` + recordColumns + ` FROM records WHERE collection = ? AND id IN (?` + strings.Repeat(",?", len(chunk)-1) + `)`
+			rows, err := tx.Query(q, append([]any{collection}, chunk...)...)
+			if err != nil {
+				return nil, err
+			}
+			for rows.Next() {
+				var id string
+				r := &storedRecord{state: syncproto.NewRecord()}
+				if err := scanRecord(prefixed{rows, &id}, r); err != nil {
+					rows.Close()
+					return nil, err
+				}
+				recs[recordKey(collection, id)] = r
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return recs, nil
+}
+
+// prefixed scans a leading column into first before the columns the
+// wrapped scanner's caller asks for.
+type prefixed struct {
+	s     scanner
+	first any
+}
+
+func (p prefixed) Scan(dest ...any) error { return p.s.Scan(append([]any{p.first}, dest...)...) }
+
+// record returns the push's copy of a record, reading it when the push
+// did not load it (or forgot it after a write it cannot follow).
+func (a *applier) record(collection, id string) (*storedRecord, error) {
+	key := recordKey(collection, id)
+	if r, ok := a.recs[key]; ok {
+		return r, nil
+	}
+	r, err := loadRecord(a.tx, collection, id)
+	if err != nil {
+		return nil, err
+	}
+	a.recs[key] = &r
+	return &r, nil
+}
