@@ -247,6 +247,31 @@ func (ph *phone) batch(size int) batch {
 	return batch{body: body, rows: rows}
 }
 
+// mixedBatch builds the body of one push: fresh new-encounter upserts
+// followed by one edit (sex and estimated age) of each record in edits.
+func (ph *phone) mixedBatch(fresh int, edits []string) []byte {
+	bt := ph.batch(fresh)
+	var req syncproto.PushRequest
+	if err := json.Unmarshal(bt.body, &req); err != nil {
+		panic(err)
+	}
+	sexes := [...]string{"male", "female", "unknown"}
+	for _, id := range edits {
+		req.Changes = append(req.Changes, syncproto.Change{
+			OpID: newID(), Collection: collection, ID: id, Kind: syncproto.KindUpsert, HLC: ph.clk.Now().String(),
+			Fields: map[string]json.RawMessage{
+				"sex":           json.RawMessage(`"` + sexes[ph.rng.IntN(len(sexes))] + `"`),
+				"estimated_age": json.RawMessage(fmt.Sprint(5 + ph.rng.IntN(80))),
+			},
+		})
+	}
+	body, err := json.Marshal(req)
+	if err != nil {
+		panic(err)
+	}
+	return body
+}
+
 // push sends one prebuilt body and checks that every change was applied.
 func (s *server) push(a *account, body []byte, want int) error {
 	var resp syncproto.PushResponse

@@ -22,16 +22,16 @@ type storedRecord struct {
 
 // recordColumns are the columns loadRecord and loadRecords read, in the
 // order scanRecord expects.
-const recordColumns = `seq, team_id, created_by, created_device, created_at, updated_at, doc, state`
+const recordColumns = `seq, team_id, created_by, created_device, created_at, updated_at, hlc, doc, state`
 
 // scanRecord reads one row of recordColumns.
 func scanRecord(s scanner, r *storedRecord) error {
-	var doc, state string
-	if err := s.Scan(&r.seq, &r.team, &r.createdBy, &r.createdDevice, &r.createdAt, &r.updatedAt, &doc, &state); err != nil {
+	var hlc, doc, state string
+	if err := s.Scan(&r.seq, &r.team, &r.createdBy, &r.createdDevice, &r.createdAt, &r.updatedAt, &hlc, &doc, &state); err != nil {
 		return err
 	}
 	r.exists = true
-	return decodeState(state, doc, r.state)
+	return decodeState(state, doc, rowStamp(r, hlc, r.seq), r.state)
 }
 
 // loadRecord reads a record and its merge state; a record never seen
@@ -49,18 +49,19 @@ func loadRecord(q querier, collection, id string) (storedRecord, error) {
 // is written for deleted records too: it holds the values a restore
 // brings back, and a pull leaves it out.
 func (db *DB) saveRecord(tx *wtx, collection, id string, r *storedRecord, pos int64) error {
-	state, err := encodeState(nil, r.state)
+	hlc := r.state.HighestHLC()
+	state, err := encodeState(nil, r.state, rowStamp(r, hlc, pos))
 	if err != nil {
 		return err
 	}
 	doc := renderDoc(r)
 	if r.exists {
 		_, err = tx.Exec(`UPDATE records SET seq = ?, deleted = ?, hlc = ?, updated_at = ?, doc = ?, state = ? WHERE seq = ?`,
-			pos, r.state.Deleted, r.state.HighestHLC(), r.updatedAt, doc, state, r.seq)
+			pos, r.state.Deleted, hlc, r.updatedAt, doc, state, r.seq)
 	} else {
 		_, err = tx.Exec(`INSERT INTO records (seq, collection, id, team_id, deleted, hlc, created_by, created_device, created_at, updated_at, doc, state)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			pos, collection, id, r.team, r.state.Deleted, r.state.HighestHLC(), r.createdBy, r.createdDevice, r.createdAt, r.updatedAt, doc, state)
+			pos, collection, id, r.team, r.state.Deleted, hlc, r.createdBy, r.createdDevice, r.createdAt, r.updatedAt, doc, state)
 	}
 	if err != nil {
 		return err

@@ -15,13 +15,19 @@ import (
 // only the stamps, each distinct stamp once, and each field names the
 // stamp it won with:
 //
-//	{"v":2,"s":[{"h":…,"d":…,"u":…,"a":…,"p":…}],"f":{"lat":0,"lon":0},
-//	 "del":true,"ds":1,"dl":{"<device>":{"<hlc>":["lat","lon"]}}}
+//	{"v":2,"s":[{"h":…,"d":…,"u":…,"a":…,"p":…}],"f":{"lat":-1,"notes":0},
+//	 "del":true,"ds":0,"dl":{"<device>":{"<hlc>":["lat","lon"]}}}
 //
-// A record written by one change (the common case) then costs one stamp
-// instead of one per field and per device. States written before this
-// form (syncproto.Record as JSON, values included) are still read.
+// Stamp -1 is the row's own stamp, made of its columns (hlc, created_device,
+// created_by, updated_at, seq): the one stamp of a record written by one
+// change, the common case. A device's last stamp per field ("dl") is
+// left out where it is the stamp the field won with; "dlx" says it was
+// written out in full instead. States written before this form
+// (syncproto.Record as JSON, values included) are still read.
 const stateV2Prefix = `{"v":2,`
+
+// rowStampIndex is the stamp index of the row's own stamp.
+const rowStampIndex = -1
 
 // serverOwned are the document keys the server adds to a record's fields.
 var serverOwned = [...]string{"team_id", "created_by", "created_at", "updated_at"}
@@ -34,12 +40,21 @@ type diskState struct {
 	Deleted bool                           `json:"del"`
 	DelIdx  *int                           `json:"ds"`
 	Last    map[string]map[string][]string `json:"dl"`
+	Full    bool                           `json:"dlx"`
 }
 
-// encodeState appends the stored form of r to b. When a field's name is
-// one the document reserves for the server, its value could not be told
-// apart there, so the whole state is written in the form with values.
-func encodeState(b []byte, r *syncproto.Record) ([]byte, error) {
+// rowStamp is the stamp a record's columns spell: its highest stamp, by
+// its creating device and user, applied when it was last updated, at its
+// position.
+func rowStamp(r *storedRecord, hlc string, pos int64) syncproto.Stamp {
+	return syncproto.Stamp{HLC: hlc, Device: r.createdDevice, User: r.createdBy, At: r.updatedAt, Pos: pos}
+}
+
+// encodeState appends the stored form of r's state to b; row is the
+// stamp its row's columns give. When a field's name is one the document
+// reserves for the server, its value could not be told apart there, so
+// the whole state is written in the form with values.
+func encodeState(b []byte, r *syncproto.Record, row syncproto.Stamp) ([]byte, error) {
 	names := make([]string, 0, len(r.Fields))
 	for name := range r.Fields {
 		if slices.Contains(serverOwned[:], name) {
@@ -52,6 +67,9 @@ func encodeState(b []byte, r *syncproto.Record) ([]byte, error) {
 
 	var stamps []syncproto.Stamp
 	index := func(s syncproto.Stamp) int {
+		if s == row {
+			return rowStampIndex
+		}
 		for i := range stamps {
 			if stamps[i] == s {
 				return i
@@ -64,8 +82,8 @@ func encodeState(b []byte, r *syncproto.Record) ([]byte, error) {
 	for i, name := range names {
 		idx[i] = index(r.Fields[name].Stamp)
 	}
-	ds := -1
-	if r.DeletedStamp != (syncproto.Stamp{}) {
+	ds, hasDS := 0, r.DeletedStamp != (syncproto.Stamp{})
+	if hasDS {
 		ds = index(r.DeletedStamp)
 	}
 
@@ -90,14 +108,67 @@ func encodeState(b []byte, r *syncproto.Record) ([]byte, error) {
 	if r.Deleted {
 		b = append(b, `,"del":true`...)
 	}
-	if ds >= 0 {
+	if hasDS {
 		b = append(b, `,"ds":`...)
 		b = strconv.AppendInt(b, int64(ds), 10)
 	}
-	if len(r.DeviceLast) > 0 {
-		b = appendDeviceLast(append(b, `,"dl":`...), r.DeviceLast)
+	if extra, full := lastBeyondWinners(r); len(extra) > 0 {
+		b = appendDeviceLast(append(b, `,"dl":`...), extra)
+		if full {
+			b = append(b, `,"dlx":true`...)
+		}
 	}
 	return append(b, '}'), nil
+}
+
+// winnersLast is the device-last map the winning stamps imply: each
+// device's write that won a field (or the deleted flag) is that device's
+// last write to it.
+func winnersLast(r *syncproto.Record) map[string]map[string]string {
+	dl := map[string]map[string]string{}
+	add := func(field string, s syncproto.Stamp) {
+		if s.Device == syncproto.ServerNode || s.Device == "" {
+			return
+		}
+		if dl[s.Device] == nil {
+			dl[s.Device] = map[string]string{}
+		}
+		dl[s.Device][field] = s.HLC
+	}
+	for name, f := range r.Fields {
+		add(name, f.Stamp)
+	}
+	if r.DeletedStamp != (syncproto.Stamp{}) {
+		add(syncproto.DeletedField, r.DeletedStamp)
+	}
+	return dl
+}
+
+// lastBeyondWinners returns the device-last entries the winning stamps do
+// not imply. When the winners imply an entry the record lacks, all of
+// them are returned and full is true.
+func lastBeyondWinners(r *syncproto.Record) (extra map[string]map[string]string, full bool) {
+	implied := winnersLast(r)
+	for dev, fields := range implied {
+		for f := range fields {
+			if _, ok := r.DeviceLast[dev][f]; !ok {
+				return r.DeviceLast, true
+			}
+		}
+	}
+	extra = map[string]map[string]string{}
+	for dev, fields := range r.DeviceLast {
+		for f, h := range fields {
+			if implied[dev][f] == h {
+				continue
+			}
+			if extra[dev] == nil {
+				extra[dev] = map[string]string{}
+			}
+			extra[dev][f] = h
+		}
+	}
+	return extra, false
 }
 
 func appendStamp(b []byte, s syncproto.Stamp) []byte {
@@ -174,8 +245,8 @@ func sortedKeys[V any](m map[string]V) []string {
 var errCorruptState = errors.New("sqlite: stored merge state does not match the record's document")
 
 // decodeState reads a stored state into r, taking field values from doc
-// (the record's pulled document) for the form without values.
-func decodeState(state, doc string, r *syncproto.Record) error {
+// (the record's pulled document) and the row's own stamp from row.
+func decodeState(state, doc string, row syncproto.Stamp, r *syncproto.Record) error {
 	if !strings.HasPrefix(state, stateV2Prefix) {
 		if err := json.Unmarshal([]byte(state), r); err != nil {
 			return err
@@ -189,6 +260,15 @@ func decodeState(state, doc string, r *syncproto.Record) error {
 	if err := json.Unmarshal([]byte(state), &d); err != nil {
 		return err
 	}
+	stamp := func(i int) (syncproto.Stamp, error) {
+		switch {
+		case i == rowStampIndex:
+			return row, nil
+		case i < 0 || i >= len(d.Stamps):
+			return syncproto.Stamp{}, errCorruptState
+		}
+		return d.Stamps[i], nil
+	}
 	var values map[string]json.RawMessage
 	if len(d.Fields) > 0 {
 		if err := json.Unmarshal([]byte(doc), &values); err != nil {
@@ -198,31 +278,40 @@ func decodeState(state, doc string, r *syncproto.Record) error {
 	r.Fields = make(map[string]syncproto.FieldState, len(d.Fields))
 	for name, i := range d.Fields {
 		v, ok := values[name]
-		if !ok || i < 0 || i >= len(d.Stamps) {
+		s, err := stamp(i)
+		if !ok || err != nil {
 			return errCorruptState
 		}
-		r.Fields[name] = syncproto.FieldState{Value: v, Stamp: d.Stamps[i]}
+		r.Fields[name] = syncproto.FieldState{Value: v, Stamp: s}
 	}
 	r.Deleted = d.Deleted
 	r.DeletedStamp = syncproto.Stamp{}
 	if d.DelIdx != nil {
-		if *d.DelIdx < 0 || *d.DelIdx >= len(d.Stamps) {
-			return errCorruptState
+		s, err := stamp(*d.DelIdx)
+		if err != nil {
+			return err
 		}
-		r.DeletedStamp = d.Stamps[*d.DelIdx]
+		r.DeletedStamp = s
 	}
 	r.DeviceLast = nil
-	if len(d.Last) > 0 {
-		r.DeviceLast = make(map[string]map[string]string, len(d.Last))
-		for dev, byHLC := range d.Last {
-			fields := map[string]string{}
-			for h, names := range byHLC {
-				for _, f := range names {
-					fields[f] = h
-				}
-			}
-			r.DeviceLast[dev] = fields
+	if !d.Full {
+		r.DeviceLast = winnersLast(r)
+	}
+	for dev, byHLC := range d.Last {
+		if r.DeviceLast == nil {
+			r.DeviceLast = map[string]map[string]string{}
 		}
+		if r.DeviceLast[dev] == nil {
+			r.DeviceLast[dev] = map[string]string{}
+		}
+		for h, names := range byHLC {
+			for _, f := range names {
+				r.DeviceLast[dev][f] = h
+			}
+		}
+	}
+	if len(r.DeviceLast) == 0 {
+		r.DeviceLast = nil
 	}
 	return nil
 }
