@@ -1,0 +1,184 @@
+package crowd
+
+import (
+	"bufio"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"runtime"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// procStatus reads a field (in KiB) of /proc/PID/status.
+func procStatus(pid int, field string) int64 {
+	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), field+":"); ok {
+			n, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			return n
+		}
+	}
+	return 0
+}
+
+// resetPeakRSS sets the process's VmHWM back to its current RSS.
+func resetPeakRSS(pid int) error {
+	return os.WriteFile(fmt.Sprintf("/proc/%d/clear_refs", pid), []byte("5"), 0)
+}
+
+// userHz is the unit of the CPU times in /proc/PID/stat on Linux.
+const userHz = 100
+
+// procCPU is the user plus system CPU time a process has used, from
+// /proc/PID/stat.
+func procCPU(pid int) time.Duration {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	s := string(b)
+	// The command name, in parentheses, may contain spaces.
+	fields := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+	if len(fields) < 13 {
+		return 0
+	}
+	utime, _ := strconv.ParseInt(fields[11], 10, 64)
+	stime, _ := strconv.ParseInt(fields[12], 10, 64)
+	return time.Duration(utime+stime) * time.Second / userHz
+}
+
+// selfCPU is the CPU time this test process has used.
+func selfCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// serverMetrics are the few series of the server's /metrics the report
+// uses.
+type serverMetrics struct {
+	commits    float64
+	jobs       float64
+	seconds    float64
+	heapInuse  float64
+	goroutines float64
+}
+
+// readMetrics scrapes the server's /metrics.
+func readMetrics(base string) serverMetrics {
+	var s serverMetrics
+	resp, err := http.Get(base + "/metrics")
+	if err != nil {
+		return s
+	}
+	defer resp.Body.Close()
+	sc := bufio.NewScanner(resp.Body)
+	for sc.Scan() {
+		name, v, ok := strings.Cut(sc.Text(), " ")
+		if !ok {
+			continue
+		}
+		f, _ := strconv.ParseFloat(v, 64)
+		switch name {
+		case "urc_group_commit_jobs_count":
+			s.commits = f
+		case "urc_group_commit_jobs_sum":
+			s.jobs = f
+		case "urc_group_commit_seconds_sum":
+			s.seconds = f
+		case "go_memstats_heap_inuse_bytes":
+			s.heapInuse = f
+		case "go_goroutines":
+			s.goroutines = f
+		}
+	}
+	return s
+}
+
+// commitStats are the group commits made between two scrapes.
+type commitStats struct {
+	commits float64
+	jobs    float64
+	seconds float64
+}
+
+func commitsBetween(before, after serverMetrics) commitStats {
+	return commitStats{commits: after.commits - before.commits, jobs: after.jobs - before.jobs, seconds: after.seconds - before.seconds}
+}
+
+// sampler scrapes the server's heap in use and goroutines every interval
+// until stopped, keeping the highest of each.
+type sampler struct {
+	stop           chan struct{}
+	done           chan struct{}
+	peakHeap       float64
+	peakGoroutines float64
+}
+
+func sample(base string, every time.Duration) *sampler {
+	s := &sampler{stop: make(chan struct{}), done: make(chan struct{})}
+	go func() {
+		defer close(s.done)
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-s.stop:
+				return
+			case <-t.C:
+				m := readMetrics(base)
+				s.peakHeap = max(s.peakHeap, m.heapInuse)
+				s.peakGoroutines = max(s.peakGoroutines, m.goroutines)
+			}
+		}
+	}()
+	return s
+}
+
+// finish stops the sampler and returns the peaks it saw.
+func (s *sampler) finish() (heapInuse, goroutines float64) {
+	close(s.stop)
+	<-s.done
+	return s.peakHeap, s.peakGoroutines
+}
+
+// machine describes where the benchmark ran.
+type machine struct {
+	cpus    int
+	model   string
+	goVer   string
+	loadavg string
+	code    string
+}
+
+func describeMachine() machine {
+	m := machine{cpus: runtime.NumCPU(), model: "unknown", goVer: runtime.Version() + " " + runtime.GOOS + "/" + runtime.GOARCH, code: "unknown"}
+	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for line := range strings.Lines(string(b)) {
+			if v, ok := strings.CutPrefix(line, "model name"); ok {
+				m.model = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(v), ":"))
+				break
+			}
+		}
+	}
+	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
+		if f := strings.Fields(string(b)); len(f) >= 3 {
+			m.loadavg = strings.Join(f[:3], " ")
+		}
+	}
+	if out, err := exec.Command("git", "describe", "--always", "--dirty").Output(); err == nil {
+		m.code = strings.TrimSpace(string(out))
+	}
+	return m
+}
