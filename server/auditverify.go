@@ -18,7 +18,7 @@ func auditVerify(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	db, err := openStore(ctx, *data, 0, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
+	db, err := openStore(ctx, *data, 0, slog.New(slog.NewTextHandler(io.Discard, nil)), nil, nil)
 	if err != nil {
 		return err
 	}

@@ -22,6 +22,7 @@ import (
 	"time"
 
 	contract "urcsync/mobile-contract"
+	"urcsync/server/admit"
 	"urcsync/server/api"
 	"urcsync/server/auth"
 	"urcsync/server/core"
@@ -55,7 +56,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 }
 
 // openStore opens the database under the data directory.
-func openStore(ctx context.Context, dataDir string, bcryptCost int, log *slog.Logger, onCommit sqlite.BatchObserver) (*sqlite.DB, error) {
+func openStore(ctx context.Context, dataDir string, bcryptCost int, log *slog.Logger, onCommit sqlite.BatchObserver, gate *admit.Gate) (*sqlite.DB, error) {
 	if err := os.MkdirAll(dataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("data directory: %w", err)
 	}
@@ -65,17 +66,19 @@ func openStore(ctx context.Context, dataDir string, bcryptCost int, log *slog.Lo
 	}
 	return sqlite.Open(ctx, filepath.Join(dataDir, "urc.db"), sqlite.Options{
 		Schemas: reg, Hasher: auth.NewHasher(bcryptCost), Logger: log, OnCommit: onCommit,
-		MediaFlags: media.DefaultChecks.Flags,
+		MediaFlags: media.DefaultChecks.Flags, Gate: gate,
 	})
 }
 
 func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	var handler *api.Server
+	// One gate for push checks and pull answers leaves the writer a CPU.
+	gate := admit.ForCPUs()
 	db, err := openStore(ctx, cfg.DataDir, cfg.BcryptCost, log, func(jobs int, d time.Duration) {
 		if handler != nil {
 			handler.ObserveCommit(jobs, d)
 		}
-	})
+	}, gate)
 	if err != nil {
 		return err
 	}
@@ -98,7 +101,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	}
 	handler, err = api.New(api.Config{
 		Sync: db, Accounts: db, Office: db, Media: photos, Desk: db, MaxMediaBytes: cfg.MaxMediaBytes,
-		Pages: pages, Throttle: throttle,
+		Pages: pages, Throttle: throttle, Gate: gate,
 		Checks:         map[string]core.Checker{"database": db, "storage": store},
 		OpenAPI:        contract.OpenAPI(),
 		TrustedProxies: cfg.TrustedProxies,

@@ -35,7 +35,7 @@ func userAdd(ctx context.Context, args []string, stdin io.Reader, stderr io.Writ
 	u.Password = strings.TrimRight(line, "\r\n")
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	cost, _ := strconv.Atoi(os.Getenv("URC_BCRYPT_COST"))
-	db, err := openStore(ctx, *data, cost, log, nil)
+	db, err := openStore(ctx, *data, cost, log, nil, nil)
 	if err != nil {
 		return err
 	}

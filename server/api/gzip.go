@@ -13,7 +13,7 @@ var gzipPool = sync.Pool{New: func() any { w, _ := gzip.NewWriterLevel(io.Discar
 
 // gzipJSON compresses JSON answers for clients that accept gzip (§0).
 func gzipJSON(c *gin.Context) {
-	if !strings.Contains(c.GetHeader("Accept-Encoding"), "gzip") {
+	if !acceptsGzip(c) {
 		c.Next()
 		return
 	}
@@ -22,6 +22,11 @@ func gzipJSON(c *gin.Context) {
 	c.Header("Vary", "Accept-Encoding")
 	c.Next()
 	gw.close()
+}
+
+// acceptsGzip reports whether the client takes gzip-compressed answers.
+func acceptsGzip(c *gin.Context) bool {
+	return strings.Contains(c.GetHeader("Accept-Encoding"), "gzip")
 }
 
 type gzipWriter struct {

@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"urcsync/server/admit"
 	"urcsync/server/auth"
 	"urcsync/server/core"
 )
@@ -35,6 +36,10 @@ type Config struct {
 	// Pages are the office's web pages, mounted on the same engine so the
 	// request id, logs, recovery and security headers cover them.
 	Pages interface{ Mount(*gin.Engine) }
+	// Gate admits the CPU-heavy part of pull answers (admit.ForCPUs when
+	// nil); share the store's, so that pulls and push checks together
+	// leave its writer a CPU.
+	Gate *admit.Gate
 	// Registry receives the metrics (a new one when nil).
 	Registry *prometheus.Registry
 	Logger   *slog.Logger
@@ -57,6 +62,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.Throttle == nil {
 		cfg.Throttle = auth.NewThrottle()
+	}
+	if cfg.Gate == nil {
+		cfg.Gate = admit.ForCPUs()
 	}
 	if cfg.Registry == nil {
 		cfg.Registry = prometheus.NewRegistry()

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
-	"sync"
 
 	"github.com/gin-gonic/gin"
 
@@ -60,30 +59,3 @@ func pullLimit(c *gin.Context) (int, error) {
 	}
 	return min(max(n, 1), 1000), nil
 }
-
-func (s *Server) pull(c *gin.Context) {
-	limit, err := pullLimit(c)
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	resp, err := s.cfg.Sync.Pull(c.Request.Context(), principal(c), c.Query("cursor"), limit)
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	s.metrics.pullRecords.Add(float64(len(resp.Changes)))
-	buf := pullBuffers.Get().(*[]byte)
-	*buf = resp.AppendJSON((*buf)[:0])
-	c.Data(http.StatusOK, "application/json; charset=utf-8", *buf)
-	if cap(*buf) <= maxPooledPullBuffer {
-		pullBuffers.Put(buf)
-	}
-}
-
-// pullBuffers recycles the buffers pull pages are encoded into; a page
-// of a thousand records is most of a megabyte.
-var pullBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); return &b }}
-
-// maxPooledPullBuffer bounds the buffers kept for reuse.
-const maxPooledPullBuffer = 4 << 20

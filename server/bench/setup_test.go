@@ -22,6 +22,7 @@ import (
 	_ "modernc.org/sqlite" // the driver of both the store and the baselines
 
 	contract "urcsync/mobile-contract"
+	"urcsync/server/admit"
 	"urcsync/server/api"
 	"urcsync/server/auth"
 	"urcsync/server/core"
@@ -78,8 +79,9 @@ func startServer(path string) (*server, error) {
 		return nil, err
 	}
 	s := &server{}
+	gate := admit.ForCPUs()
 	db, err := sqlite.Open(context.Background(), path, sqlite.Options{
-		Schemas: reg, Hasher: auth.NewHasher(4), Logger: quiet, OnCommit: s.writes.observe,
+		Schemas: reg, Hasher: auth.NewHasher(4), Logger: quiet, OnCommit: s.writes.observe, Gate: gate,
 	})
 	if err != nil {
 		return nil, err
@@ -88,6 +90,7 @@ func startServer(path string) (*server, error) {
 		Sync: db, Accounts: db, Office: db,
 		Checks:  map[string]core.Checker{"database": db},
 		OpenAPI: contract.OpenAPI(),
+		Gate:    gate,
 		Logger:  quiet,
 	})
 	if err != nil {

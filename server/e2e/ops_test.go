@@ -103,6 +103,34 @@ func TestGzipBothWays(t *testing.T) {
 	if err := json.NewDecoder(zr).Decode(&out); err != nil || out.Results[0].Status != syncproto.StatusApplied {
 		t.Fatalf("answer %+v %v", out, err)
 	}
+
+	// Pull pages come compressed only to a client that asks.
+	for _, accept := range []string{"gzip", ""} {
+		req, _ := http.NewRequest("GET", e.srv.URL+"/v1/sync/pull", nil)
+		req.Header.Set("Authorization", "Bearer "+s.token)
+		if accept != "" {
+			req.Header.Set("Accept-Encoding", accept)
+		}
+		resp, err := e.httpClientWith(&http.Transport{DisableCompression: true}).Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var body io.Reader = resp.Body
+		if got := resp.Header.Get("Content-Encoding"); got != accept {
+			t.Fatalf("pull with Accept-Encoding %q: Content-Encoding %q", accept, got)
+		}
+		if accept == "gzip" {
+			if body, err = gzip.NewReader(resp.Body); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var page syncproto.PullResponse
+		err = json.NewDecoder(body).Decode(&page)
+		resp.Body.Close()
+		if err != nil || len(page.Changes) != 1 || page.Changes[0].ID != id {
+			t.Fatalf("pull with Accept-Encoding %q: %+v %v", accept, page, err)
+		}
+	}
 }
 
 // TestGracefulShutdown: SIGTERM lets the server finish and exit cleanly,

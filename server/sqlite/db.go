@@ -20,6 +20,7 @@ import (
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
+	"urcsync/server/admit"
 	"urcsync/server/auth"
 	"urcsync/server/core"
 	"urcsync/server/schema"
@@ -45,6 +46,10 @@ type Options struct {
 	OnCommit BatchObserver
 	// MediaFlags computes a photo's EXIF flags (none when nil).
 	MediaFlags func(core.MediaFacts) []string
+	// Gate admits the judging of pushed changes, the CPU-heavy part of a
+	// push before the writer (admit.ForCPUs when nil). Share it with the
+	// other request work that competes with the writer for the CPUs.
+	Gate *admit.Gate
 	// Logger receives operational messages (slog.Default when nil).
 	Logger *slog.Logger
 }
@@ -64,13 +69,8 @@ type DB struct {
 	// points at, so an encounter's change skips the photo lookup when it
 	// has none; only the writer goroutine touches it.
 	mediaEncounters map[string]bool
-	// judging admits the pushes whose changes are being judged before
-	// the writer (decoding, schema checks, hashing): one fewer than the
-	// CPUs, so that the single writer, which every push waits for, is
-	// never starved of a CPU by the pushes queued behind it.
-	judging   chan struct{}
-	closeOnce sync.Once
-	closeErr  error
+	closeOnce       sync.Once
+	closeErr        error
 }
 
 var (
@@ -89,6 +89,9 @@ var (
 func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	if opt.Schemas == nil {
 		return nil, fmt.Errorf("sqlite.Open: Options.Schemas is required")
+	}
+	if opt.Gate == nil {
+		opt.Gate = admit.ForCPUs()
 	}
 	if opt.Hasher == nil {
 		opt.Hasher = auth.NewHasher(0)
@@ -131,7 +134,7 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	n := max(4, 2*runtime.GOMAXPROCS(0))
 	read.SetMaxOpenConns(n)
 	read.SetMaxIdleConns(n)
-	db := &DB{read: read, write: write, opt: opt, judging: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)-1))}
+	db := &DB{read: read, write: write, opt: opt}
 	if err := db.restore(ctx); err != nil {
 		db.read.Close()
 		db.write.Close()

@@ -26,16 +26,14 @@ func (db *DB) Push(ctx context.Context, p core.Principal, b core.PushBatch) (*sy
 	if len(b.Changes) > MaxChanges {
 		return nil, core.Errorf(syncproto.CodePayloadTooLarge, "at most %d changes per push", MaxChanges)
 	}
-	select {
-	case db.judging <- struct{}{}:
-	case <-ctx.Done():
-		return nil, ctx.Err()
+	if err := db.opt.Gate.Enter(ctx); err != nil {
+		return nil, err
 	}
 	preps := make([]prepared, len(b.Changes))
 	for i, raw := range b.Changes {
 		preps[i] = db.prepare(raw, p.DeviceID)
 	}
-	<-db.judging
+	db.opt.Gate.Leave()
 	results := make([]syncproto.PushResult, len(preps))
 	err := db.w.do(ctx, func(tx *wtx) error {
 		now := db.now()

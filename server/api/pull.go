@@ -1,0 +1,81 @@
+package api
+
+import (
+	"bytes"
+	"compress/gzip"
+	"net/http"
+	"sync"
+
+	"github.com/gin-gonic/gin"
+)
+
+// pull answers §4. The page is read, encoded and (when the client takes
+// it) compressed inside the admission gate, so that a thousand phones
+// pulling at once do not take the CPUs from the store's writer; it is
+// sent outside the gate, so that a slow link holds no slot.
+func (s *Server) pull(c *gin.Context) {
+	limit, err := pullLimit(c)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	ctx := c.Request.Context()
+	if err := s.cfg.Gate.Enter(ctx); err != nil {
+		c.Abort() // the client has gone
+		return
+	}
+	body, release, err := s.pullPage(c, limit)
+	s.cfg.Gate.Leave()
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	defer release()
+	c.Data(http.StatusOK, "application/json; charset=utf-8", body)
+}
+
+// pullPage reads one page and returns its answer body, compressed when
+// the client accepts gzip (the Content-Encoding header is then set), and
+// a func that recycles the body's buffer once it is sent.
+func (s *Server) pullPage(c *gin.Context, limit int) ([]byte, func(), error) {
+	resp, err := s.cfg.Sync.Pull(c.Request.Context(), principal(c), c.Query("cursor"), limit)
+	if err != nil {
+		return nil, nil, err
+	}
+	s.metrics.pullRecords.Add(float64(len(resp.Changes)))
+	plain := pullBuffers.Get().(*bytes.Buffer)
+	plain.Reset()
+	plain.Write(resp.AppendJSON(plain.AvailableBuffer()))
+	if !acceptsGzip(c) {
+		return plain.Bytes(), func() { putPullBuffer(plain) }, nil
+	}
+	packed := pullBuffers.Get().(*bytes.Buffer)
+	packed.Reset()
+	gz := gzipPool.Get().(*gzip.Writer)
+	gz.Reset(packed)
+	_, err = gz.Write(plain.Bytes())
+	if err == nil {
+		err = gz.Close()
+	}
+	gzipPool.Put(gz)
+	putPullBuffer(plain)
+	if err != nil {
+		putPullBuffer(packed)
+		return nil, nil, err
+	}
+	c.Header("Content-Encoding", "gzip")
+	return packed.Bytes(), func() { putPullBuffer(packed) }, nil
+}
+
+// pullBuffers recycles the buffers pull pages are encoded and compressed
+// into; a page of a thousand records is most of a megabyte.
+var pullBuffers = sync.Pool{New: func() any { return bytes.NewBuffer(make([]byte, 0, 64<<10)) }}
+
+// maxPooledPullBuffer bounds the buffers kept for reuse.
+const maxPooledPullBuffer = 4 << 20
+
+func putPullBuffer(b *bytes.Buffer) {
+	if b.Cap() <= maxPooledPullBuffer {
+		pullBuffers.Put(b)
+	}
+}
