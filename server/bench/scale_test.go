@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"urcsync/server/bench/machine"
 	"urcsync/server/core"
 	"urcsync/syncproto"
 )
@@ -272,6 +273,7 @@ func printScale(b *testing.B) {
 	pushRatio := float64(large.push) / float64(small.push)
 	pullRatio := float64(large.pull) / float64(small.pull)
 	fmt.Fprintf(os.Stdout, "\nscaling, cost with 1,000,000 stored records / with 10,000 (aim <= %.1f):\n", scaleAim)
+	fmt.Fprintln(os.Stdout, "  machine:", machine.Describe())
 	fmt.Fprintf(os.Stdout, "  push  %6.1f µs/change   vs %6.1f µs/change   ratio %.2f  %s  (%d changes, 10 devices)\n",
 		us(large.push), us(small.push), pushRatio, verdict(pushRatio), large.pushed)
 	fmt.Fprintf(os.Stdout, "  pull  %6.1f µs/record   vs %6.1f µs/record   ratio %.2f  %s  (%d records, limit %d)\n",

@@ -25,6 +25,7 @@ import (
 	"urcsync/server/admit"
 	"urcsync/server/api"
 	"urcsync/server/auth"
+	"urcsync/server/bench/machine"
 	"urcsync/server/core"
 	"urcsync/server/schema"
 	"urcsync/server/sqlite"
@@ -315,7 +316,7 @@ func newID() string { return uuid.Must(uuid.NewV7()).String() }
 
 // rawSchema is the baselines' table: the columns of a record that a pull
 // reads, with the same keys and indexes as the store's records table.
-const rawSchema = `CREATE TABLE rows (
+const rawSchema = `CREATE TABLE IF NOT EXISTS rows (
     seq        INTEGER PRIMARY KEY,
     collection TEXT NOT NULL,
     id         TEXT NOT NULL,
@@ -325,15 +326,23 @@ const rawSchema = `CREATE TABLE rows (
     UNIQUE (collection, id)
 )`
 
-const rawIndex = `CREATE INDEX rows_team_seq ON rows (team_id, seq)`
+const rawIndex = `CREATE INDEX IF NOT EXISTS rows_team_seq ON rows (team_id, seq)`
 
-// openRaw creates a fresh baseline file with the store's pragmas (WAL,
-// synchronous=FULL, busy_timeout) on one connection.
-func openRaw(path string) (*sql.DB, error) {
+// Page caches of the store's connections, which the baselines get too.
+const (
+	writerCacheKiB = 65536
+	readerCacheKiB = 16384
+)
+
+// openRaw opens a baseline file with the store's pragmas (WAL,
+// synchronous=FULL, busy_timeout, the page cache of the store's writer or
+// of one of its readers) on one connection, creating its table when new.
+func openRaw(path string, cacheKiB int) (*sql.DB, error) {
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous(FULL)")
+	q.Add("_pragma", fmt.Sprintf("cache_size(-%d)", cacheKiB))
 	q.Set("_txlock", "immediate")
 	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
 	if err != nil {
@@ -443,6 +452,7 @@ func printTable(w io.Writer) {
 		return
 	}
 	fmt.Fprintln(w, "\nsync-core figures, last run of each benchmark (ratio = measured / baseline of the same run):")
+	fmt.Fprintln(w, "machine:", machine.Describe())
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "benchmark\titems\tmeasured\t\tbaseline\t\tratio\taim\t\trequests")
 	for _, name := range order {

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"urcsync/server/bench/machine"
 	"urcsync/server/serverproc"
 )
 
@@ -56,7 +57,7 @@ func BenchmarkCrowd(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	mach := describeMachine()
+	mach := machine.Describe()
 	b.ResetTimer()
 	b.StopTimer()
 	for range b.N {

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"os/exec"
-	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -151,34 +149,4 @@ func (s *sampler) finish() (heapInuse, goroutines float64) {
 	close(s.stop)
 	<-s.done
 	return s.peakHeap, s.peakGoroutines
-}
-
-// machine describes where the benchmark ran.
-type machine struct {
-	cpus    int
-	model   string
-	goVer   string
-	loadavg string
-	code    string
-}
-
-func describeMachine() machine {
-	m := machine{cpus: runtime.NumCPU(), model: "unknown", goVer: runtime.Version() + " " + runtime.GOOS + "/" + runtime.GOARCH, code: "unknown"}
-	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
-		for line := range strings.Lines(string(b)) {
-			if v, ok := strings.CutPrefix(line, "model name"); ok {
-				m.model = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(v), ":"))
-				break
-			}
-		}
-	}
-	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
-		if f := strings.Fields(string(b)); len(f) >= 3 {
-			m.loadavg = strings.Join(f[:3], " ")
-		}
-	}
-	if out, err := exec.Command("git", "describe", "--always", "--dirty").Output(); err == nil {
-		m.code = strings.TrimSpace(string(out))
-	}
-	return m
 }

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"text/tabwriter"
 	"time"
+
+	"urcsync/server/bench/machine"
 )
 
 // latencies are the answered requests of some phones: every push, and
@@ -43,7 +45,7 @@ func quantile(sorted []time.Duration, q float64) time.Duration {
 
 // result is what one run measured.
 type result struct {
-	machine machine
+	machine machine.Info
 	errs    *tally
 
 	crowd, alone latencies
@@ -131,7 +133,7 @@ func printTable(w io.Writer) {
 	m := r.machine
 	fmt.Fprintf(w, "\ncrowd: %d phones in %d teams starting at once, %d rounds each of one push (%d changes) and a pull to the end (limit %d)\n",
 		phones, teams, rounds, batchSize, pullLimit)
-	fmt.Fprintf(w, "machine: %d CPUs, %s, %s; load average at start %s; code %s\n", m.cpus, m.model, m.goVer, m.loadavg, m.code)
+	fmt.Fprintf(w, "machine: %s (at start)\n", m)
 	fmt.Fprintf(w, "lone phone: %d rounds alone on the same server just before, a teammate pushing %d changes before each\n\n", aloneRounds, feederBatch)
 
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
@@ -159,7 +161,7 @@ func printTable(w io.Writer) {
 	fmt.Fprintf(w, "crowd: %.1f s wall; %.0f pushes/s, %.0f changes/s, %.0f records pulled/s\n",
 		secs, float64(len(r.crowd.push))/secs, float64(len(r.crowd.push)*batchSize)/secs, float64(r.crowd.records)/secs)
 	fmt.Fprintf(w, "       CPU: server %.1f s, benchmark process (the phones) %.1f s, of %.1f s available\n",
-		r.serverCPU.Seconds(), r.selfCPU.Seconds(), secs*float64(m.cpus))
+		r.serverCPU.Seconds(), r.selfCPU.Seconds(), secs*float64(m.CPUs))
 	if c := r.commits; c.commits > 0 {
 		fmt.Fprintf(w, "       group commits: %.0f, %.1f writer jobs each, writer in a commit %.0f%% of the wall time\n",
 			c.commits, c.jobs/c.commits, 100*c.seconds/secs)

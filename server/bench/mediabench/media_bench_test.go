@@ -24,6 +24,7 @@ import (
 	"github.com/minio/minio-go/v7"
 	"github.com/minio/minio-go/v7/pkg/credentials"
 
+	"urcsync/server/bench/machine"
 	"urcsync/server/blob/s3/s3test"
 	"urcsync/server/serverproc"
 	"urcsync/syncproto"
@@ -240,8 +241,8 @@ func BenchmarkMediaUpload(b *testing.B) {
 		b.ReportMetric(serverMBs/directMBs, "x_direct")
 		b.ReportMetric(float64(peakRSS-idleRSS)/1024, "peak_RSS_above_idle_MiB")
 		b.ReportMetric((peakHeap-idleHeap)/(1<<20), "peak_heap_above_idle_MiB")
-		b.Logf("20 × 10 MiB: through the server %.1f MiB/s, straight to S3 %.1f MiB/s (%.2f×); server RSS idle %.1f MiB, peak %.1f MiB (+%.1f); heap in use idle %.1f MiB, peak sampled %.1f MiB",
-			serverMBs, directMBs, serverMBs/directMBs, float64(idleRSS)/1024, float64(peakRSS)/1024, float64(peakRSS-idleRSS)/1024, idleHeap/(1<<20), peakHeap/(1<<20))
+		b.Logf("20 × 10 MiB: through the server %.1f MiB/s, straight to S3 %.1f MiB/s (%.2f×); server RSS idle %.1f MiB, peak %.1f MiB (+%.1f); heap in use idle %.1f MiB, peak sampled %.1f MiB; machine: %s",
+			serverMBs, directMBs, serverMBs/directMBs, float64(idleRSS)/1024, float64(peakRSS)/1024, float64(peakRSS-idleRSS)/1024, idleHeap/(1<<20), peakHeap/(1<<20), machine.Describe())
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/google/uuid"
 
 	"urcsync/mobile-contract/client"
+	"urcsync/server/bench/machine"
 	"urcsync/server/serverproc"
 )
 
@@ -119,8 +120,8 @@ func BenchmarkWireCost(b *testing.B) {
 				pullOut, pullIn := float64(down.sent.Load())/encounters, float64(down.received.Load())/encounters
 				b.ReportMetric(pushOut+pushIn, "push_B/enc")
 				b.ReportMetric(pullOut+pullIn, "pull_B/enc")
-				b.Logf("gzip=%v: push %.0f B sent + %.0f B received per encounter; pull %.0f B sent + %.0f B received per encounter",
-					gz, pushOut, pushIn, pullOut, pullIn)
+				b.Logf("gzip=%v: push %.0f B sent + %.0f B received per encounter; pull %.0f B sent + %.0f B received per encounter; machine: %s",
+					gz, pushOut, pushIn, pullOut, pullIn, machine.Describe())
 			}
 		})
 	}
