@@ -57,7 +57,14 @@ func TestOutage(t *testing.T) {
 			_, err := io.Copy(io.Discard, reading)
 			return err
 		},
-		"New": func() error { _, err := s3.New(ctx, cfg); return err },
+		"Ready of a store made during the outage": func() error {
+			late, err := s3.New(ctx, cfg)
+			if err != nil {
+				t.Errorf("New during outage: %v; want a store that waits for the storage", err)
+				return blob.ErrUnavailable
+			}
+			return late.Ready(ctx)
+		},
 	}
 	for name, op := range ops {
 		start := time.Now()
@@ -72,7 +79,23 @@ func TestOutage(t *testing.T) {
 		t.Logf("%s: %v after %v", name, err, took.Round(time.Millisecond))
 	}
 
+	// The server starts during an outage: its store makes the bucket
+	// once the storage answers.
+	fresh := cfg
+	fresh.Bucket = "urc-made-later"
+	late, err := s3.New(ctx, fresh)
+	if err != nil {
+		t.Fatalf("New during outage: %v", err)
+	}
+
 	restart()
+
+	if err := late.Put(ctx, "media/late", strings.NewReader("abc"), 3, "image/jpeg"); err != nil {
+		t.Fatalf("Put after restart, bucket made during the outage: %v", err)
+	}
+	if info, err := late.Stat(ctx, "media/late"); err != nil || info.Size != 3 {
+		t.Fatalf("Stat after restart: %+v %v", info, err)
+	}
 
 	if err := s.Ready(ctx); err != nil {
 		t.Fatalf("Ready after restart: %v", err)

@@ -25,6 +25,9 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, co
 	if size < 0 {
 		return fmt.Errorf("%s: negative size %d", op, size)
 	}
+	if err := s.ensureBucket(ctx); err != nil {
+		return err
+	}
 	src := blob.NewSizedReader(r, size)
 	po := minio.PutObjectOptions{ContentType: contentType, DisableMultipart: true}
 	if sum := blob.Options(opts).SHA256; len(sum) == sha256.Size {

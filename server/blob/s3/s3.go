@@ -17,6 +17,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 
 	"github.com/minio/minio-go/v7"
 	"github.com/minio/minio-go/v7/pkg/credentials"
@@ -44,13 +45,17 @@ type Store struct {
 	client *minio.Client
 	bucket string
 	region string
+	// bucketMade is set once the bucket is known to exist.
+	bucketMade atomic.Bool
 }
 
 var _ blob.Store = (*Store)(nil)
 
-// New connects to the storage and creates the bucket if missing. It fails
-// with an error wrapping blob.ErrUnavailable when the storage cannot be
-// reached.
+// New connects to the storage and creates the bucket if missing. When
+// the storage cannot be reached, New still returns the store, so that the
+// server starts and record sync goes on during an outage: the bucket is
+// made by the first Put or Ready that reaches the storage. Any other
+// failure (refused credentials, say) is New's error.
 func New(ctx context.Context, cfg Config) (*Store, error) {
 	endpoint := cfg.Endpoint
 	secure := cfg.UseTLS
@@ -80,14 +85,26 @@ func New(ctx context.Context, cfg Config) (*Store, error) {
 		return nil, fmt.Errorf("s3: %w", err)
 	}
 	s := &Store{client: client, bucket: cfg.Bucket, region: cfg.Region}
-	if err := s.ensureBucket(ctx); err != nil {
+	if err := s.ensureBucket(ctx); err != nil && !errors.Is(err, blob.ErrUnavailable) {
 		return nil, err
 	}
 	return s, nil
 }
 
-// ensureBucket creates the bucket unless it exists.
+// ensureBucket creates the bucket unless it is known to exist.
 func (s *Store) ensureBucket(ctx context.Context) error {
+	if s.bucketMade.Load() {
+		return nil
+	}
+	err := s.makeBucket(ctx)
+	if err == nil {
+		s.bucketMade.Store(true)
+	}
+	return err
+}
+
+// makeBucket creates the bucket unless it exists.
+func (s *Store) makeBucket(ctx context.Context) error {
 	op := fmt.Sprintf("s3 create bucket %q", s.bucket)
 	exists, err := s.client.BucketExists(ctx, s.bucket)
 	if err != nil {
@@ -107,6 +124,9 @@ func (s *Store) ensureBucket(ctx context.Context) error {
 func (s *Store) Ready(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, readyTimeout)
 	defer cancel()
+	if err := s.ensureBucket(ctx); err != nil {
+		return blob.Unavailable("s3 ready", err)
+	}
 	exists, err := s.client.BucketExists(ctx, s.bucket)
 	if err != nil {
 		return blob.Unavailable("s3 ready", err)

@@ -51,7 +51,7 @@ func (l *Ledger) Unanswered(ex *faultproxy.Exchange) {
 // pushRequest decodes a push body and registers its changes.
 func (l *Ledger) pushRequest(ex *faultproxy.Exchange) (syncproto.PushRequest, bool) {
 	var req syncproto.PushRequest
-	body, err := decoded(ex.ReqBody, ex.ReqHeader)
+	body, err := faultproxy.Decoded(ex.ReqBody, ex.ReqHeader)
 	if err == nil {
 		err = json.Unmarshal(body, &req)
 	}
@@ -93,7 +93,7 @@ func (l *Ledger) push(ex *faultproxy.Exchange) {
 	}
 	l.pushes++
 	var resp syncproto.PushResponse
-	body, err := decoded(ex.RespBody, ex.RespHeader)
+	body, err := faultproxy.Decoded(ex.RespBody, ex.RespHeader)
 	if err == nil {
 		err = json.Unmarshal(body, &resp)
 	}
@@ -217,7 +217,7 @@ func (l *Ledger) pull(ex *faultproxy.Exchange) {
 		return
 	}
 	var resp syncproto.PullResponse
-	body, err := decoded(ex.RespBody, ex.RespHeader)
+	body, err := faultproxy.Decoded(ex.RespBody, ex.RespHeader)
 	if err == nil {
 		err = json.Unmarshal(body, &resp)
 	}

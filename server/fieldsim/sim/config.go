@@ -25,6 +25,13 @@ type Config struct {
 	Kills int
 	// Rates are the per-request fault probabilities.
 	Rates faultproxy.Rates
+	// Storage is where the server keeps photo bytes: StorageLocal (its
+	// data folder, the default when empty) or StorageS3 (a Versity S3
+	// Gateway started for the run).
+	Storage string
+	// StorageOutages is the number of times the S3 gateway is killed for
+	// a stretch of phone actions and then restarted; only with StorageS3.
+	StorageOutages int
 	// ServerBin is a server binary already built; empty means build one
 	// into the work directory.
 	ServerBin string
@@ -38,10 +45,16 @@ type Config struct {
 	Log      io.Writer
 }
 
+// Where photo bytes live (Config.Storage).
+const (
+	StorageLocal = "local"
+	StorageS3    = "s3"
+)
+
 // DefaultConfig is the small run CI makes on every change.
 func DefaultConfig() Config {
 	return Config{Teams: 2, Phones: 3, Days: 1, PatrolsPerDay: 3, StepsPerPatrol: 32,
-		Seed: 1, Faults: true, Kills: 3, Rates: faultproxy.DefaultRates()}
+		Seed: 1, Faults: true, Kills: 3, Rates: faultproxy.DefaultRates(), Storage: StorageLocal}
 }
 
 func (c Config) check() error {
@@ -54,6 +67,14 @@ func (c Config) check() error {
 		return fmt.Errorf("days, patrols per day and steps per patrol must be at least 1")
 	case c.Kills < 0:
 		return fmt.Errorf("kills must not be negative")
+	case c.Storage != "" && c.Storage != StorageLocal && c.Storage != StorageS3:
+		return fmt.Errorf("storage must be %s or %s, not %q", StorageLocal, StorageS3, c.Storage)
+	case c.StorageOutages < 0:
+		return fmt.Errorf("storage outages must not be negative")
+	case c.StorageOutages > 0 && c.Storage != StorageS3:
+		return fmt.Errorf("storage outages need storage %s", StorageS3)
+	case c.StorageOutages > c.totalSteps()/minOutageSteps:
+		return fmt.Errorf("at most %d storage outages fit in %d steps", c.totalSteps()/minOutageSteps, c.totalSteps())
 	}
 	return nil
 }

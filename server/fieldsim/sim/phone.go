@@ -20,11 +20,26 @@ func (w *world) sync(p *phone) {
 		w.syncFailed(p, "push", err)
 		return
 	}
-	if _, err := p.c.UploadMedia(w.ctx); err != nil {
-		w.syncFailed(p, "upload", err)
-	}
+	w.upload(p)
 	if _, err := p.c.Pull(w.ctx); err != nil {
 		w.syncFailed(p, "pull", err)
+	}
+}
+
+// upload sends the phone's queued photos; with object storage, one that
+// storage refuses during an outage ends the attempt (see storageWatch).
+func (w *world) upload(p *phone) {
+	ctx, done := w.ctx, func() bool { return false }
+	if w.watch != nil {
+		ctx, done = w.watch.uploadContext(w.ctx, p.idx)
+	}
+	_, err := p.c.UploadMedia(ctx)
+	if done() {
+		w.outages.stalled++
+		w.note("%s: photo uploads were still under way after %v of a storage outage", p.username, outageUploadPatience)
+	}
+	if err != nil {
+		w.syncFailed(p, "upload", err)
 	}
 }
 

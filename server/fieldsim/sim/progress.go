@@ -41,9 +41,13 @@ func (p *progress) update(w *world) {
 	w.killMu.Lock()
 	restarts := len(w.stats.restartTimes)
 	w.killMu.Unlock()
-	line := fmt.Sprintf("[%s%s] %3d%%  step %d/%d  changes %d  photos %d  conflicts %d  faults %d  restarts %d  %s",
+	outages := ""
+	if w.cfg.StorageOutages > 0 {
+		outages = fmt.Sprintf("  outages %d", w.outages.count)
+	}
+	line := fmt.Sprintf("[%s%s] %3d%%  step %d/%d  changes %d  photos %d  conflicts %d  faults %d  restarts %d%s  %s",
 		strings.Repeat("#", fill), strings.Repeat(".", cells-fill), done*100/p.total, done, p.total,
-		c.Commits, c.Stored, c.Conflicts, faults, restarts, now.Sub(p.start).Truncate(time.Second))
+		c.Commits, c.Stored, c.Conflicts, faults, restarts, outages, now.Sub(p.start).Truncate(time.Second))
 	pad := ""
 	if len(line) < p.width {
 		pad = strings.Repeat(" ", p.width-len(line))

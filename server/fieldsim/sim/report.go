@@ -33,6 +33,8 @@ type Report struct {
 		Faults         bool             `json:"faults"`
 		Kills          int              `json:"kills"`
 		Rates          faultproxy.Rates `json:"fault_rates"`
+		Storage        string           `json:"storage"`
+		StorageOutages int              `json:"storage_outages"`
 	} `json:"config"`
 	Timings timings        `json:"timings"`
 	Total   time.Duration  `json:"total_ns"`
@@ -77,7 +79,8 @@ type Report struct {
 		RestartMean time.Duration `json:"restart_mean_ns"`
 		RestartMax  time.Duration `json:"restart_max_ns"`
 	} `json:"kills"`
-	Sync struct {
+	Storage StorageReport `json:"storage"`
+	Sync    struct {
 		Attempts         int `json:"attempts"`
 		Failures         int `json:"failures"`
 		Recoveries       int `json:"resends_after_crash"`
@@ -117,6 +120,10 @@ func (w *world) report(in *verdict.Input, v verdict.Verdict, tm timings) *Report
 	c := &r.Config
 	c.Teams, c.Phones, c.Days, c.PatrolsPerDay, c.StepsPerPatrol = w.cfg.Teams, w.cfg.Phones, w.cfg.Days, w.cfg.PatrolsPerDay, w.cfg.StepsPerPatrol
 	c.Faults, c.Kills, c.Rates = w.cfg.Faults, w.cfg.Kills, w.cfg.Rates
+	c.Storage, c.StorageOutages = w.cfg.Storage, w.cfg.StorageOutages
+	if c.Storage == "" {
+		c.Storage = StorageLocal
+	}
 	r.Total = tm.Setup + tm.Patrols + tm.Quiet + tm.Verdict
 	for _, p := range w.phones {
 		r.Phones = append(r.Phones, PhoneInfo{Username: p.username, Team: p.team.name, DeviceID: p.device, Link: p.link.Name, Skew: p.skew})
@@ -175,6 +182,8 @@ func (w *world) report(in *verdict.Input, v verdict.Verdict, tm timings) *Report
 	sv := &r.Server
 	sv.PeakRSS, sv.FinalRSS, sv.CPU = w.sampler.close()
 	sv.DatabaseBytes, sv.MediaBytes = dataSizes(w.srv.DataDir)
+	sv.MediaBytes = w.mediaBytes(sv.MediaBytes)
+	r.Storage = w.storageReport(in)
 	if busy := (tm.Patrols + tm.Quiet).Seconds(); busy > 0 {
 		sv.ChangesPerSecond = float64(r.Changes.Applied) / busy
 		sv.RequestsPerSecond = float64(r.Requests) / busy

@@ -39,7 +39,8 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	rng := rand.New(rand.NewPCG(cfg.Seed, 0x5eed))
 	w := &world{cfg: cfg, ctx: ctx, rng: rng, vals: &values{rng: rng}, dir: dir, bin: cfg.ServerBin,
-		intended: map[string]string{}, stats: runStats{actions: map[string]int{}}}
+		intended: map[string]string{}, stats: runStats{actions: map[string]int{}},
+		outages: planOutages(cfg.Seed, cfg.StorageOutages, cfg.totalSteps())}
 	w.progress = newProgress(cfg.Progress, cfg.totalSteps())
 
 	var tm timings
@@ -64,6 +65,9 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	tm.Quiet = time.Since(start)
 	if err := w.ctl.KillError(); err != nil {
 		return nil, fmt.Errorf("the server did not come back after a kill: %w", err)
+	}
+	if w.storageErr != nil {
+		return nil, w.storageErr
 	}
 
 	start = time.Now()

@@ -1,10 +1,12 @@
 package sim
 
 // patrolDays runs every day's patrols: the teams' phones act in turn,
-// drawn at random, and the server is killed at the planned steps. After
-// each patrol the officers come back to the office, sync, and the
-// supervisors work their desk.
+// drawn at random, the server is killed and object storage goes down at
+// the planned steps. After each patrol the officers come back to the
+// office, sync, and the supervisors work their desk. Storage is up again
+// when it returns.
 func (w *world) patrolDays() {
+	defer w.endOutage()
 	killAt := w.planKills()
 	steps := w.cfg.StepsPerPatrol * w.cfg.Teams
 	for day := range w.cfg.Days {
@@ -18,9 +20,10 @@ func (w *world) patrolDays() {
 				w.vals.now = simTime(day, k, s/w.cfg.Teams)
 				t := w.teams[w.rng.IntN(len(w.teams))]
 				p := t.phones[w.rng.IntN(len(t.phones))]
+				w.storageStep()
 				w.act(p)
 				if killAt[w.step] {
-					w.kill()
+					w.killPlanned()
 				}
 				w.step++
 				w.progress.update(w)

@@ -45,7 +45,11 @@ func (w *world) setup() error {
 	if err := w.addUsers(data); err != nil {
 		return err
 	}
-	srv, err := serverproc.Start(w.bin, data, "URC_BCRYPT_COST=4")
+	env, err := w.startStorage()
+	if err != nil {
+		return err
+	}
+	srv, err := serverproc.Start(w.bin, data, append(env, "URC_BCRYPT_COST=4")...)
 	if err != nil {
 		return err
 	}
@@ -63,6 +67,9 @@ func (w *world) setup() error {
 		phones[i] = ledger.Phone{Index: i, DeviceID: p.device, Username: p.username, Team: p.team.name}
 	}
 	w.led = ledger.New(phones)
+	if w.gateway != nil {
+		w.watch = newStorageWatch(w.led)
+	}
 	for _, p := range w.phones {
 		if err := w.openPhone(p); err != nil {
 			return err
@@ -174,8 +181,12 @@ func (w *world) planPhones() {
 // openPhone starts the phone's proxy, opens its client and logs it in
 // (faults off for the login).
 func (w *world) openPhone(p *phone) error {
+	var obs faultproxy.Observer = w.led
+	if w.watch != nil {
+		obs = w.watch
+	}
 	px, err := faultproxy.Start(faultproxy.Options{Phone: p.idx, Upstream: w.srv.URL,
-		Seed: [2]uint64{w.cfg.Seed, 1000 + uint64(p.idx)}, Link: p.link, Rates: w.cfg.Rates}, w.ctl, w.led)
+		Seed: [2]uint64{w.cfg.Seed, 1000 + uint64(p.idx)}, Link: p.link, Rates: w.cfg.Rates}, w.ctl, obs)
 	if err != nil {
 		return err
 	}
@@ -222,7 +233,7 @@ func (w *world) openOffice() error {
 	return nil
 }
 
-// close stops the proxies, the phones and the server.
+// close stops the proxies, the phones, the server and the S3 gateway.
 func (w *world) close() {
 	for _, p := range w.phones {
 		if p.proxy != nil {
@@ -237,5 +248,8 @@ func (w *world) close() {
 	}
 	if w.srv != nil {
 		w.srv.Stop()
+	}
+	if w.gateway != nil {
+		w.gateway.Close()
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"urcsync/mobile-contract/client"
+	"urcsync/server/blob/s3/s3test"
 	"urcsync/server/fieldsim/faultproxy"
 	"urcsync/server/fieldsim/ledger"
 	"urcsync/server/fieldsim/office"
@@ -88,6 +89,13 @@ type world struct {
 	admin   *office.Session
 	// officeHTTP is the office sessions' client (no faults).
 	officeHTTP *http.Client
+	// gateway is the S3 gateway (nil with local storage); outages plans
+	// and follows its outages, watch what they did to the phones;
+	// storageErr is the first failure to bring the gateway back.
+	gateway    *s3test.Gateway
+	outages    *outages
+	watch      *storageWatch
+	storageErr error
 
 	teams    []*team
 	phones   []*phone

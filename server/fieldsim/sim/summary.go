@@ -31,6 +31,7 @@ func (r *Report) WriteSummary(out io.Writer) {
 	row("faults", "%s of %d requests", counts(r.Faults), r.Requests)
 	row("kills", "%d between requests, %d with a request in flight; %d restarts (mean %s, max %s)",
 		r.Kills.Between, r.Kills.InFlight, r.Kills.Restarts, r.Kills.RestartMean.Round(time.Millisecond), r.Kills.RestartMax.Round(time.Millisecond))
+	r.Storage.rows(row)
 	row("sync", "%d attempts, %d failed on the way, %d re-sends after a crash, %d offline stretches",
 		r.Sync.Attempts, r.Sync.Failures, r.Sync.Recoveries, r.Sync.OfflineStretches)
 	row("time", "%s total (setup %s, patrols %s, final sync %s, verdict %s)", r.Total.Round(time.Millisecond),

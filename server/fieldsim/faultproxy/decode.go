@@ -1,4 +1,4 @@
-package ledger
+package faultproxy
 
 import (
 	"bytes"
@@ -8,9 +8,10 @@ import (
 	"strings"
 )
 
-// decoded returns a body without its content coding: phones may gzip
-// push bodies, and the server gzips answers when asked.
-func decoded(body []byte, h http.Header) ([]byte, error) {
+// Decoded returns a body of an exchange without its content coding, read
+// from h: phones may gzip push bodies, and the server gzips answers when
+// asked.
+func Decoded(body []byte, h http.Header) ([]byte, error) {
 	if !strings.EqualFold(strings.TrimSpace(h.Get("Content-Encoding")), "gzip") {
 		return body, nil
 	}
