@@ -1,12 +1,12 @@
 package api
 
 import (
-	"compress/gzip"
 	"io"
 	"strings"
 	"sync"
 
 	"github.com/gin-gonic/gin"
+	"github.com/klauspost/compress/gzip"
 )
 
 var gzipPool = sync.Pool{New: func() any { w, _ := gzip.NewWriterLevel(io.Discard, gzip.BestSpeed); return w }}

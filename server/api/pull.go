@@ -2,11 +2,11 @@ package api
 
 import (
 	"bytes"
-	"compress/gzip"
 	"net/http"
 	"sync"
 
 	"github.com/gin-gonic/gin"
+	"github.com/klauspost/compress/gzip"
 )
 
 // pull answers §4. The page is read, encoded and (when the client takes
