@@ -101,29 +101,16 @@ func BenchmarkPush(b *testing.B) {
 			}
 		}
 
-		errs := make(chan error, pushDevices)
-		var wg sync.WaitGroup
 		srv.writes.reset()
 		b.StartTimer()
-		for d := range pushDevices {
-			wg.Go(func() {
-				for _, body := range bodies[d] {
-					if err := srv.push(accounts[d], body, pushBatch); err != nil {
-						errs <- fmt.Errorf("device %d: %w", d, err)
-						return
-					}
-				}
-			})
-		}
-		wg.Wait()
+		err = srv.pushAll(accounts, bodies, pushBatch)
 		b.StopTimer()
+		if err != nil {
+			b.Fatal(err)
+		}
 		commits += srv.writes.commits.Load()
 		jobs += srv.writes.jobs.Load()
 		busy += time.Duration(srv.writes.busy.Load())
-		close(errs)
-		for err := range errs {
-			b.Fatal(err)
-		}
 		if err := srv.close(); err != nil {
 			b.Fatal(err)
 		}

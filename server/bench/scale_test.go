@@ -113,23 +113,10 @@ func benchScale(b *testing.B, size int) {
 	}
 
 	pushStart := time.Now()
-	errs := make(chan error, scaleDevices)
-	var wg sync.WaitGroup
-	for d := range scaleDevices {
-		wg.Go(func() {
-			for _, body := range bodies[d] {
-				if err := srv.push(accounts[d], body, pushBatch); err != nil {
-					errs <- fmt.Errorf("device %d: %w", d, err)
-					return
-				}
-			}
-		})
-	}
-	wg.Wait()
+	err = srv.pushAll(accounts, bodies, pushBatch)
 	pushTime := time.Since(pushStart)
 	b.StopTimer()
-	close(errs)
-	for err := range errs {
+	if err != nil {
 		b.Fatal(err)
 	}
 

@@ -294,6 +294,27 @@ func (s *server) push(a *account, body []byte, want int) error {
 	return nil
 }
 
+// pushAll has every account push its bodies at the same time as the
+// others, one after the other as a phone does, and returns the first
+// failure.
+func (s *server) pushAll(accounts []*account, bodies [][][]byte, size int) error {
+	errs := make(chan error, len(accounts))
+	var wg sync.WaitGroup
+	for d := range accounts {
+		wg.Go(func() {
+			for _, body := range bodies[d] {
+				if err := s.push(accounts[d], body, size); err != nil {
+					errs <- fmt.Errorf("device %d: %w", d, err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	return <-errs
+}
+
 // pullAll follows the cursor from the beginning to the end, decoding every
 // page as a phone does, and returns the records and pages it got.
 func (s *server) pullAll(a *account, limit int) (records, pages int, err error) {

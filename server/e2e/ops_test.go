@@ -275,3 +275,19 @@ func TestAuditVerifyCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestServerMemoryReadings checks the readings the benchmarks take of
+// the server process's memory.
+func TestServerMemoryReadings(t *testing.T) {
+	e := startServer(t)
+	rss, peak := e.srv.RSS(), e.srv.PeakRSS()
+	if rss <= 0 || peak < rss {
+		t.Fatalf("RSS %d KiB, peak %d KiB", rss, peak)
+	}
+	if err := e.srv.ResetPeakRSS(); err != nil {
+		t.Fatalf("ResetPeakRSS: %v", err)
+	}
+	if after := e.srv.PeakRSS(); after <= 0 || after > peak {
+		t.Fatalf("peak after reset %d KiB, before %d KiB", after, peak)
+	}
+}

@@ -116,8 +116,8 @@ func runCrowd(b *testing.B, bin string) (*result, error) {
 	r.alone = collect([]*phone{lone})
 
 	pid := srv.PID()
-	r.idleRSS = procStatus(pid, "VmRSS")
-	r.peakReset = resetPeakRSS(pid)
+	r.idleRSS = srv.RSS()
+	r.peakReset = srv.ResetPeakRSS()
 	metrics0, serverCPU0, selfCPU0 := readMetrics(srv.URL), procCPU(pid), selfCPU()
 	r.idleHeap = metrics0.heapInuse
 
@@ -144,7 +144,7 @@ func runCrowd(b *testing.B, bin string) (*result, error) {
 	b.StopTimer()
 	r.peakHeap, r.peakGoroutines = peaks.finish()
 
-	r.peakRSS = procStatus(pid, "VmHWM")
+	r.peakRSS = srv.PeakRSS()
 	r.serverCPU, r.selfCPU = procCPU(pid)-serverCPU0, selfCPU()-selfCPU0
 	r.commits = commitsBetween(metrics0, readMetrics(srv.URL))
 	r.crowd = collect(crowd)

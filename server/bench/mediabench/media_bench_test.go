@@ -116,23 +116,6 @@ func setupDevices(b *testing.B, base string, photos []photo) []device {
 	return devs
 }
 
-// procStatus reads a field (in KiB) of /proc/PID/status.
-func procStatus(pid int, field string) int64 {
-	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), field+":"); ok {
-			n, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
-			return n
-		}
-	}
-	return 0
-}
-
 // heapInuse reads the server's heap in use from its metrics.
 func heapInuse(base string) float64 {
 	resp, err := http.Get(base + "/metrics")
@@ -193,9 +176,8 @@ func BenchmarkMediaUpload(b *testing.B) {
 		}, b)
 		directSecs := time.Since(start).Seconds()
 
-		pid := srv.PID()
-		idleRSS := procStatus(pid, "VmRSS")
-		_ = os.WriteFile(fmt.Sprintf("/proc/%d/clear_refs", pid), []byte("5"), 0)
+		idleRSS := srv.RSS()
+		_ = srv.ResetPeakRSS()
 		idleHeap := heapInuse(srv.URL)
 		var peakHeap float64
 		done := make(chan struct{})
@@ -232,7 +214,7 @@ func BenchmarkMediaUpload(b *testing.B) {
 		serverSecs := time.Since(start).Seconds()
 		close(done)
 		sampler.Wait()
-		peakRSS := procStatus(pid, "VmHWM")
+		peakRSS := srv.PeakRSS()
 
 		directMBs := total / directSecs / (1 << 20)
 		serverMBs := total / serverSecs / (1 << 20)
