@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"urcsync/server/bench/machine"
 	"urcsync/server/fieldsim/faultproxy"
 	"urcsync/server/fieldsim/verdict"
 	"urcsync/syncproto"
@@ -36,6 +37,8 @@ type Report struct {
 		Storage        string           `json:"storage"`
 		StorageOutages int              `json:"storage_outages"`
 	} `json:"config"`
+	// Machine is where the simulation ran.
+	Machine machine.Info   `json:"machine"`
 	Timings timings        `json:"timings"`
 	Total   time.Duration  `json:"total_ns"`
 	Actions map[string]int `json:"actions"`
@@ -116,7 +119,7 @@ type PhoneInfo struct {
 }
 
 func (w *world) report(in *verdict.Input, v verdict.Verdict, tm timings) *Report {
-	r := &Report{Seed: w.cfg.Seed, Timings: tm, Actions: w.stats.actions, Verdict: v, Notes: w.stats.notes}
+	r := &Report{Seed: w.cfg.Seed, Machine: machine.Describe(), Timings: tm, Actions: w.stats.actions, Verdict: v, Notes: w.stats.notes}
 	c := &r.Config
 	c.Teams, c.Phones, c.Days, c.PatrolsPerDay, c.StepsPerPatrol = w.cfg.Teams, w.cfg.Phones, w.cfg.Days, w.cfg.PatrolsPerDay, w.cfg.StepsPerPatrol
 	c.Faults, c.Kills, c.Rates = w.cfg.Faults, w.cfg.Kills, w.cfg.Rates

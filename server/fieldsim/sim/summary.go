@@ -46,6 +46,7 @@ func (r *Report) WriteSummary(out io.Writer) {
 			row("latency "+class, "%s", latencyText(l))
 		}
 	}
+	row("machine", "%s", r.Machine)
 	tw.Flush()
 	fmt.Fprintln(out)
 	tw = tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
