@@ -19,13 +19,14 @@ func (s *Server) pull(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	ctx := c.Request.Context()
-	if err := s.cfg.Gate.Enter(ctx); err != nil {
+	if err := s.cfg.Gate.Enter(c.Request.Context()); err != nil {
 		c.Abort() // the client has gone
 		return
 	}
-	body, release, err := s.pullPage(c, limit)
-	s.cfg.Gate.Leave()
+	body, release, err := func() ([]byte, func(), error) {
+		defer s.cfg.Gate.Leave() // also when the page panics
+		return s.pullPage(c, limit)
+	}()
 	if err != nil {
 		writeError(c, err)
 		return

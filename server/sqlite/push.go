@@ -26,16 +26,12 @@ func (db *DB) Push(ctx context.Context, p core.Principal, b core.PushBatch) (*sy
 	if len(b.Changes) > MaxChanges {
 		return nil, core.Errorf(syncproto.CodePayloadTooLarge, "at most %d changes per push", MaxChanges)
 	}
-	if err := db.opt.Gate.Enter(ctx); err != nil {
+	preps, err := db.judge(ctx, b.Changes, p.DeviceID)
+	if err != nil {
 		return nil, err
 	}
-	preps := make([]prepared, len(b.Changes))
-	for i, raw := range b.Changes {
-		preps[i] = db.prepare(raw, p.DeviceID)
-	}
-	db.opt.Gate.Leave()
 	results := make([]syncproto.PushResult, len(preps))
-	err := db.w.do(ctx, func(tx *wtx) error {
+	err = db.w.do(ctx, func(tx *wtx) error {
 		now := db.now()
 		a := applier{db: db, tx: tx, p: p, now: now, at: formatTime(now), teams: map[string]string{}}
 		var err error
@@ -61,6 +57,19 @@ func (db *DB) Push(ctx context.Context, p core.Principal, b core.PushBatch) (*sy
 		return nil, err
 	}
 	return &syncproto.PushResponse{Results: results, ServerHLC: db.ServerHLC()}, nil
+}
+
+// judge prepares every change of a push inside the admission gate.
+func (db *DB) judge(ctx context.Context, changes []json.RawMessage, deviceID string) ([]prepared, error) {
+	if err := db.opt.Gate.Enter(ctx); err != nil {
+		return nil, err
+	}
+	defer db.opt.Gate.Leave() // also when a change panics
+	preps := make([]prepared, len(changes))
+	for i, raw := range changes {
+		preps[i] = db.prepare(raw, deviceID)
+	}
+	return preps, nil
 }
 
 // applier applies the changes of one push inside the writer's transaction.

@@ -112,11 +112,12 @@ func encodeState(b []byte, r *syncproto.Record, row syncproto.Stamp) ([]byte, er
 		b = append(b, `,"ds":`...)
 		b = strconv.AppendInt(b, int64(ds), 10)
 	}
-	if extra, full := lastBeyondWinners(r); len(extra) > 0 {
+	extra, full := lastBeyondWinners(r)
+	if len(extra) > 0 {
 		b = appendDeviceLast(append(b, `,"dl":`...), extra)
-		if full {
-			b = append(b, `,"dlx":true`...)
-		}
+	}
+	if full {
+		b = append(b, `,"dlx":true`...)
 	}
 	return append(b, '}'), nil
 }

@@ -160,3 +160,16 @@ func TestStateCodecKeepsAbsentDeviceMemory(t *testing.T) {
 		t.Fatalf("device memory read back as %v, want %v (state %s)", got.DeviceLast, r.state.DeviceLast, state)
 	}
 }
+
+func TestStateCodecKeepsAbsentDeviceMemoryWhenThereIsNone(t *testing.T) {
+	r := &storedRecord{state: syncproto.NewRecord(), team: "urc-1", createdDevice: "dev-1", seq: 3}
+	r.state.Fields["lat"] = syncproto.FieldState{Value: json.RawMessage("1"), Stamp: syncproto.Stamp{HLC: "h1", Device: "dev-2", At: "a", Pos: 2}}
+	state, row := encodeRecord(t, r)
+	got := syncproto.NewRecord()
+	if err := decodeState(string(state), renderDoc(r), row, got); err != nil {
+		t.Fatal(err)
+	}
+	if got.DeviceLast != nil {
+		t.Fatalf("device memory read back as %v, want none (state %s)", got.DeviceLast, state)
+	}
+}

@@ -52,10 +52,11 @@ type Store struct {
 var _ blob.Store = (*Store)(nil)
 
 // New connects to the storage and creates the bucket if missing. When
-// the storage cannot be reached, New still returns the store, so that the
-// server starts and record sync goes on during an outage: the bucket is
-// made by the first Put or Ready that reaches the storage. Any other
-// failure (refused credentials, say) is New's error.
+// the storage cannot be used (unreachable, or refusing these credentials:
+// see classify), New still returns the store, so that the server starts
+// and record sync goes on during an outage: the bucket is made by the
+// first Put or Ready that succeeds, and until then /readyz reports the
+// storage unavailable. Any other failure is New's error.
 func New(ctx context.Context, cfg Config) (*Store, error) {
 	endpoint := cfg.Endpoint
 	secure := cfg.UseTLS
