@@ -89,6 +89,15 @@ type MediaItem struct {
 	Record       json.RawMessage `json:"record"`
 }
 
+// MediaPlace is a photo's place in a review list.
+type MediaPlace struct {
+	Item  MediaItem
+	Found bool
+	// Prev and Next are the ids of the photos listed just before (newer)
+	// and just after (older) it; empty at either end.
+	Prev, Next string
+}
+
 // MediaFilter selects photos to review.
 type MediaFilter struct {
 	ReviewStatus string
@@ -127,6 +136,11 @@ type Desk interface {
 	// ListMedia pages through photos for review, newest first. Errors:
 	// forbidden, invalid_cursor, invalid_request.
 	ListMedia(ctx context.Context, p Principal, f MediaFilter) ([]MediaItem, string, error)
+	// LocateMedia finds one photo in the list f gives (its Page is
+	// ignored), with the photos just before and after it there.
+	// Found is false when the photo is not in that list. Errors:
+	// forbidden, invalid_request.
+	LocateMedia(ctx context.Context, p Principal, id string, f MediaFilter) (MediaPlace, error)
 	// ReviewMedia records a decision as a server change of the photo's
 	// review_status and review_note. Errors: forbidden, not_found,
 	// invalid_request.

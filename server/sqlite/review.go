@@ -40,49 +40,69 @@ func scanMediaItem(s scanner) (core.MediaItem, error) {
 	return m, nil
 }
 
-// ListMedia pages through the stored photos of the caller's scope for
-// review, newest first, filtered by review status and flag. The cursor
-// carries the last (created_at, id) seen.
-func (db *DB) ListMedia(ctx context.Context, p core.Principal, f core.MediaFilter) ([]core.MediaItem, string, error) {
+// mediaWhere is the condition and arguments, after mediaSelect, that keep
+// the photos of the caller's scope that f selects (its Page aside).
+func mediaWhere(p core.Principal, f core.MediaFilter) (string, []any, error) {
 	if err := requireOffice(p); err != nil {
-		return nil, "", err
+		return "", nil, err
 	}
 	switch f.ReviewStatus {
 	case "", core.ReviewPending, core.ReviewApproved, core.ReviewRejected, core.ReviewNeedsRetake:
 	default:
-		return nil, "", core.Errorf(syncproto.CodeInvalidRequest, "review_status must be pending, approved, rejected or needs_retake")
+		return "", nil, core.Errorf(syncproto.CodeInvalidRequest, "review_status must be pending, approved, rejected or needs_retake")
 	}
 	if f.Flag != "" && !mediaFlags[f.Flag] {
-		return nil, "", core.Errorf(syncproto.CodeInvalidRequest, "flag must be location_mismatch, time_mismatch or no_exif")
+		return "", nil, core.Errorf(syncproto.CodeInvalidRequest, "flag must be location_mismatch, time_mismatch or no_exif")
 	}
-	q, args := mediaSelect, []any{}
+	var q strings.Builder
+	var args []any
+	if !p.IsAdmin() {
+		q.WriteString(` AND r.team_id = ?`)
+		args = append(args, p.TeamID)
+	}
+	if f.ReviewStatus != "" {
+		q.WriteString(` AND json_extract(r.doc, '$.review_status') = ?`)
+		args = append(args, f.ReviewStatus)
+	}
+	if f.Flag != "" {
+		q.WriteString(` AND EXISTS (SELECT 1 FROM json_each(r.doc, '$.flags') j WHERE j.value = ?)`)
+		args = append(args, f.Flag)
+	}
+	if f.EncounterID != "" {
+		q.WriteString(` AND r.id IN (SELECT media_id FROM media_index WHERE encounter_id = ?)`)
+		args = append(args, strings.ToLower(f.EncounterID))
+	}
+	return q.String(), args, nil
+}
+
+// The review order: newest first, by (created_at, id).
+const (
+	olderThan = ` AND (r.created_at < ? OR (r.created_at = ? AND r.id < ?))`
+	newerThan = ` AND (r.created_at > ? OR (r.created_at = ? AND r.id > ?))`
+	newest    = ` ORDER BY r.created_at DESC, r.id DESC`
+	oldest    = ` ORDER BY r.created_at ASC, r.id ASC`
+)
+
+// ListMedia pages through the stored photos of the caller's scope for
+// review, newest first, filtered by review status and flag. The cursor
+// carries the last (created_at, id) seen.
+func (db *DB) ListMedia(ctx context.Context, p core.Principal, f core.MediaFilter) ([]core.MediaItem, string, error) {
+	where, args, err := mediaWhere(p, f)
+	if err != nil {
+		return nil, "", err
+	}
+	q := mediaSelect + where
 	if f.Cursor != "" {
 		raw, err := base64.RawURLEncoding.DecodeString(f.Cursor)
 		at, id, ok := strings.Cut(string(raw), "|")
 		if err != nil || !ok {
 			return nil, "", core.Errorf(syncproto.CodeInvalidCursor, "cursor was not issued by this server")
 		}
-		q += ` AND (r.created_at < ? OR (r.created_at = ? AND r.id < ?))`
+		q += olderThan
 		args = append(args, at, at, id)
 	}
-	if !p.IsAdmin() {
-		q += ` AND r.team_id = ?`
-		args = append(args, p.TeamID)
-	}
-	if f.ReviewStatus != "" {
-		q += ` AND json_extract(r.doc, '$.review_status') = ?`
-		args = append(args, f.ReviewStatus)
-	}
-	if f.Flag != "" {
-		q += ` AND EXISTS (SELECT 1 FROM json_each(r.doc, '$.flags') j WHERE j.value = ?)`
-		args = append(args, f.Flag)
-	}
-	if f.EncounterID != "" {
-		q += ` AND r.id IN (SELECT media_id FROM media_index WHERE encounter_id = ?)`
-		args = append(args, strings.ToLower(f.EncounterID))
-	}
 	limit := pageLimit(f.Limit, 60)
-	q += ` ORDER BY r.created_at DESC, r.id DESC LIMIT ?`
+	q += newest + ` LIMIT ?`
 	args = append(args, limit+1)
 	rows, err := db.read.QueryContext(ctx, q, args...)
 	if err != nil {
@@ -104,6 +124,47 @@ func (db *DB) ListMedia(ctx context.Context, p core.Principal, f core.MediaFilte
 		items = append(items, m)
 	}
 	return items, next, rows.Err()
+}
+
+// LocateMedia finds a photo in the list f selects and its neighbours
+// there, in three indexed lookups however long the list is.
+func (db *DB) LocateMedia(ctx context.Context, p core.Principal, id string, f core.MediaFilter) (core.MediaPlace, error) {
+	var place core.MediaPlace
+	where, args, err := mediaWhere(p, f)
+	if err != nil {
+		return place, err
+	}
+	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return place, err
+	}
+	defer tx.Rollback()
+	one := func(q string, extra ...any) (core.MediaItem, bool, error) {
+		m, err := scanMediaItem(tx.QueryRowContext(ctx, mediaSelect+where+q, append(append([]any{}, args...), extra...)...))
+		if errors.Is(err, sql.ErrNoRows) {
+			return m, false, nil
+		}
+		return m, err == nil, err
+	}
+	if place.Item, place.Found, err = one(` AND r.id = ?`, strings.ToLower(id)); err != nil || !place.Found {
+		return place, err
+	}
+	at, key := place.Item.CreatedAt, place.Item.ID
+	prev, ok, err := one(newerThan+oldest+` LIMIT 1`, at, at, key)
+	if err != nil {
+		return place, err
+	}
+	if ok {
+		place.Prev = prev.ID
+	}
+	next, ok, err := one(olderThan+newest+` LIMIT 1`, at, at, key)
+	if err != nil {
+		return place, err
+	}
+	if ok {
+		place.Next = next.ID
+	}
+	return place, nil
 }
 
 // ReviewMedia records a review decision as a server change of the photo's

@@ -151,10 +151,6 @@ func customValue(text, kind string) (json.RawMessage, error) {
 	return b, err
 }
 
-// photoScanPages bounds how many pages of the review queue are read to
-// find one photo or the photos of one encounter.
-const photoScanPages = 20
-
 // encounterPhotos finds the photos of the conflict's encounter (or the
 // photo itself, for a conflict on a media record).
 func (h *Handler) encounterPhotos(c *gin.Context, cf core.Conflict, fields map[string]json.RawMessage) []core.MediaItem {

@@ -110,41 +110,10 @@ type photoData struct {
 	Note       string
 }
 
-// located is a photo found in the review queue with its neighbours.
-type located struct {
-	item       core.MediaItem
-	prev, next string
-	found      bool
-}
-
 // locate finds photo id in the list the filter gives, with the photos
-// before and after it; core.Desk has no way to fetch one photo.
-func (h *Handler) locate(ctx context.Context, p core.Principal, id string, f reviewFilter) (located, error) {
-	var out located
-	id = strings.ToLower(id)
-	cursor, prev := "", ""
-	for range photoScanPages {
-		items, next, err := h.cfg.Desk.ListMedia(ctx, p, f.media(cursor, 500))
-		if err != nil {
-			return out, err
-		}
-		for _, m := range items {
-			switch {
-			case out.found:
-				out.next = m.ID
-				return out, nil
-			case m.ID == id:
-				out.item, out.prev, out.found = m, prev, true
-			default:
-				prev = m.ID
-			}
-		}
-		if next == "" {
-			break
-		}
-		cursor = next
-	}
-	return out, nil
+// before and after it.
+func (h *Handler) locate(ctx context.Context, p core.Principal, id string, f reviewFilter) (core.MediaPlace, error) {
+	return h.cfg.Desk.LocateMedia(ctx, p, id, f.media("", 0))
 }
 
 func (h *Handler) photo(c *gin.Context) {
@@ -157,7 +126,7 @@ func (h *Handler) photo(c *gin.Context) {
 func (h *Handler) showPhoto(c *gin.Context, status int, id string, f reviewFilter, problem, detail, note string) {
 	ctx, p := c.Request.Context(), principal(c)
 	loc, err := h.locate(ctx, p, id, f)
-	if err == nil && !loc.found {
+	if err == nil && !loc.Found {
 		f = reviewFilter{Status: "all"}
 		loc, err = h.locate(ctx, p, id, f)
 	}
@@ -166,19 +135,19 @@ func (h *Handler) showPhoto(c *gin.Context, status int, id string, f reviewFilte
 		return
 	}
 	l := h.localizer(c)
-	if !loc.found {
+	if !loc.Found {
 		h.fail(c, errNotFound)
 		return
 	}
-	d := photoData{P: newPhoto(loc.item), Filter: f, Note: note}
-	if loc.prev != "" {
-		d.Prev = f.Photo(loc.prev)
+	d := photoData{P: newPhoto(loc.Item), Filter: f, Note: note}
+	if loc.Prev != "" {
+		d.Prev = f.Photo(loc.Prev)
 	}
-	if loc.next != "" {
-		d.Next = f.Photo(loc.next)
+	if loc.Next != "" {
+		d.Next = f.Photo(loc.Next)
 	}
-	h.render(c, status, "photo", view{Title: l.T("photos.large", short(loc.item.ID)), Nav: "photos",
-		Problem: problem, Detail: detail, Self: f.Photo(loc.item.ID), Data: d})
+	h.render(c, status, "photo", view{Title: l.T("photos.large", short(loc.Item.ID)), Nav: "photos",
+		Problem: problem, Detail: detail, Self: f.Photo(loc.Item.ID), Data: d})
 }
 
 // review records a decision. From the grid's script it answers JSON; from
@@ -190,8 +159,8 @@ func (h *Handler) review(c *gin.Context) {
 	r := core.Review{Decision: c.PostForm("decision"), Note: strings.TrimSpace(c.PostForm("note"))}
 	var next string
 	if fromPhoto && !wantsJSON(c) {
-		if loc, err := h.locate(ctx, p, id, f); err == nil && loc.found {
-			next = loc.next
+		if loc, err := h.locate(ctx, p, id, f); err == nil && loc.Found {
+			next = loc.Next
 		}
 	}
 	item, err := h.cfg.Desk.ReviewMedia(ctx, p, id, r)
