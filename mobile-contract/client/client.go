@@ -25,12 +25,20 @@ const (
 	maxBatchSize       = 1000
 	defaultHTTPTimeout = 30 * time.Second
 	defaultChunkSize   = 1 << 20
+	// defaultMaxPhotoWait is how long UploadMedia waits out a storage
+	// outage before leaving the photos for the next call.
+	defaultMaxPhotoWait = 5 * time.Second
 )
 
 // ErrNotLoggedIn is returned by network operations that need a token when
 // the client holds none (never logged in, logged out, or the token was
 // dropped after a 401).
 var ErrNotLoggedIn = errors.New("not logged in")
+
+// ErrStorageUnavailable is returned (wrapped) by UploadMedia when the
+// server's photo storage is out for longer than Options.MaxPhotoWait: the
+// photos stay queued for a later call, and records sync on meanwhile.
+var ErrStorageUnavailable = errors.New("the server's photo storage is unavailable; photos stay queued")
 
 // ErrPendingChanges is returned by Login when a different user tries to log
 // in while the previous user's changes could not all be pushed.
@@ -61,6 +69,11 @@ type Options struct {
 	// ChunkSize is the number of photo bytes sent per resumable-upload
 	// PATCH; default 1 MiB.
 	ChunkSize int64
+	// MaxPhotoWait is the longest UploadMedia waits for the server's
+	// photo storage to come back (a 503 storage_unavailable whose
+	// Retry-After, or backoff, is longer ends the call with
+	// ErrStorageUnavailable, the photos kept queued); default 5 s.
+	MaxPhotoWait time.Duration
 }
 
 // Client is one phone: a local SQLite store and the sync protocol spoken
@@ -146,6 +159,9 @@ func withDefaults(opt Options) (Options, error) {
 	}
 	if opt.ChunkSize <= 0 {
 		opt.ChunkSize = defaultChunkSize
+	}
+	if opt.MaxPhotoWait <= 0 {
+		opt.MaxPhotoWait = defaultMaxPhotoWait
 	}
 	if opt.DeviceID != "" {
 		id, ok := syncproto.CanonicalUUID(opt.DeviceID)

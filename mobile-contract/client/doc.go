@@ -47,7 +47,9 @@
 //     offset the server reports (HEAD). A 404 on creation leaves the
 //     photo queued. A refusal (413, 415, 422) or a rejected media record
 //     keeps the photo on the phone, listed by RejectedPhotos, and it is
-//     not offered again.
+//     not offered again. A storage outage that asks for a longer wait
+//     than Options.MaxPhotoWait (5 s) ends UploadMedia with
+//     ErrStorageUnavailable, every photo kept queued for the next call.
 //   - Sync uploads photos between Push and Pull; a failed upload does not
 //     stop the pull. device_revoked also erases the queued photos.
 package client

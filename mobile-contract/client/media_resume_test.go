@@ -289,3 +289,35 @@ func TestUploadMediaAfter401(t *testing.T) {
 		})
 	}
 }
+
+// TestUploadMediaLeavesPhotosForALongOutage: when the server's storage
+// asks for a longer wait than MaxPhotoWait, UploadMedia ends at once with
+// ErrStorageUnavailable and keeps the photo; the next call uploads it.
+func TestUploadMediaLeavesPhotosForALongOutage(t *testing.T) {
+	f := newFakeServer(t)
+	tus := withTus(t, f)
+	c, id, data := pushedPhoto(t, f, "")
+	var out atomic.Bool
+	out.Store(true)
+	tus.setFault(func(w http.ResponseWriter, r *http.Request, body []byte) bool {
+		if r.Method != http.MethodPatch || !out.Load() {
+			return false
+		}
+		w.Header().Set("Retry-After", "30")
+		writeError(w, 503, syncproto.CodeStorageUnavailable)
+		return true
+	})
+	start := time.Now()
+	rep, err := c.UploadMedia(context.Background())
+	if !errors.Is(err, ErrStorageUnavailable) || rep != (MediaReport{Pending: 1}) {
+		t.Fatalf("UploadMedia during the outage = %+v, %v; want ErrStorageUnavailable and the photo pending", rep, err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Fatalf("UploadMedia waited %v for an outage with Retry-After: 30", d)
+	}
+	if q := loadQueuedT(t, c); len(q) != 1 || q[0].uploadURL == "" {
+		t.Fatalf("queue %+v, want the photo kept with its upload URL", q)
+	}
+	out.Store(false)
+	checkUploaded(t, c, tus, id, data, "POST PATCH@0+1000 HEAD PATCH@0+1000 PATCH@1000+1000 PATCH@2000+1000 PATCH@3000+500")
+}

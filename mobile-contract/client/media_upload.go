@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"os"
 	"time"
+
+	"urcsync/syncproto"
 )
 
 // MediaReport sums up one UploadMedia.
@@ -24,7 +26,9 @@ type MediaReport struct {
 // first, with resumable tus uploads in chunks of Options.ChunkSize. After
 // a cut or a failed request it asks the server's offset (HEAD) and goes
 // on from there; 5xx and 429 answers are retried after Retry-After or
-// the backoff, at most MaxAttempts times in a row without progress. A
+// the backoff, at most MaxAttempts times in a row without progress, except
+// that a storage outage to be waited out longer than Options.MaxPhotoWait
+// ends the call with ErrStorageUnavailable, every photo kept queued. A
 // photo whose record the server does not have yet stays queued. A photo
 // refused with 413, 415 or 422, or whose record the server rejected, is
 // kept on the phone, listed by RejectedPhotos, and not offered again.
@@ -173,11 +177,21 @@ func (c *Client) uploadPhoto(ctx context.Context, token string, p queuedPhoto) (
 			if wait < 0 {
 				wait = c.backoff(failures)
 			}
+			if wait > c.opt.MaxPhotoWait && storageOut(s.err) {
+				return photoOutcome{}, fmt.Errorf("%w (retry after %v): %w", ErrStorageUnavailable, wait, s.err)
+			}
 			if err := sleepCtx(ctx, wait); err != nil {
 				return photoOutcome{}, err
 			}
 		}
 	}
+}
+
+// storageOut reports whether err is the server saying its photo storage
+// is unavailable.
+func storageOut(err error) bool {
+	var ae *APIError
+	return errors.As(err, &ae) && ae.Code == syncproto.CodeStorageUnavailable
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) error {
