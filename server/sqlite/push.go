@@ -3,6 +3,7 @@ package sqlite
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -123,7 +124,7 @@ func insertOps(tx *wtx, ops []newOp) error {
 }
 
 // loadOps reads which op_ids of a push were applied before, in one
-// query per 500 ids instead of one per change.
+// query per maxInIDs ids instead of one per change.
 func loadOps(tx *wtx, preps []prepared) (map[string]storedOp, error) {
 	ops := map[string]storedOp{}
 	ids := make([]any, 0, len(preps))
@@ -132,27 +133,17 @@ func loadOps(tx *wtx, preps []prepared) (map[string]storedOp, error) {
 			ids = append(ids, preps[i].opID)
 		}
 	}
-	for len(ids) > 0 {
-		chunk := ids[:min(len(ids), 500)]
-		ids = ids[len(chunk):]
-		q := `SELECT op_id, hash, result FROM ops WHERE op_id IN (?` + strings.Repeat(",?", len(chunk)-1) + `)`
-		rows, err := tx.Tx.Query(q, chunk...)
-		if err != nil {
-			return nil, err
+	err := queryIn(tx, `SELECT op_id, hash, result FROM ops WHERE op_id IN (`, nil, ids, func(rows *sql.Rows) error {
+		var id string
+		var op storedOp
+		if err := rows.Scan(&id, &op.hash, &op.result); err != nil {
+			return err
 		}
-		for rows.Next() {
-			var id string
-			var op storedOp
-			if err := rows.Scan(&id, &op.hash, &op.result); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			ops[id] = op
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
+		ops[id] = op
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return ops, nil
 }

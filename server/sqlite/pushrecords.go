@@ -1,7 +1,7 @@
 package sqlite
 
 import (
-	"strings"
+	"database/sql"
 
 	"urcsync/syncproto"
 )
@@ -14,7 +14,7 @@ type pushRecords map[string]*storedRecord
 func recordKey(collection, id string) string { return collection + "/" + id }
 
 // loadPushRecords reads the records a push's valid changes name, in
-// chunks of 500 ids; the ones not found are remembered as absent.
+// chunks of maxInIDs ids; the ones not found are remembered as absent.
 func loadPushRecords(tx *wtx, preps []prepared) (pushRecords, error) {
 	recs := pushRecords{}
 	ids := map[string][]any{}
@@ -30,27 +30,17 @@ func loadPushRecords(tx *wtx, preps []prepared) (pushRecords, error) {
 		}
 	}
 	for collection, all := range ids {
-		for len(all) > 0 {
-			chunk := all[:min(len(all), 500)]
-			all = all[len(chunk):]
-			q := `SELECT id, ` + recordColumns + ` FROM records WHERE collection = ? AND id IN (?` + strings.Repeat(",?", len(chunk)-1) + `)`
-			rows, err := tx.Query(q, append([]any{collection}, chunk...)...)
-			if err != nil {
-				return nil, err
+		err := queryIn(tx, `SELECT id, `+recordColumns+` FROM records WHERE collection = ? AND id IN (`, []any{collection}, all, func(rows *sql.Rows) error {
+			var id string
+			r := &storedRecord{state: syncproto.NewRecord()}
+			if err := scanRecord(prefixed{rows, &id}, r); err != nil {
+				return err
 			}
-			for rows.Next() {
-				var id string
-				r := &storedRecord{state: syncproto.NewRecord()}
-				if err := scanRecord(prefixed{rows, &id}, r); err != nil {
-					rows.Close()
-					return nil, err
-				}
-				recs[recordKey(collection, id)] = r
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
-				return nil, err
-			}
+			recs[recordKey(collection, id)] = r
+			return nil
+		})
+		if err != nil {
+			return nil, err
 		}
 	}
 	return recs, nil
