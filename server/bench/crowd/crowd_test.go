@@ -115,10 +115,9 @@ func runCrowd(b *testing.B, bin string) (*result, error) {
 	r.aloneTime = time.Since(start)
 	r.alone = collect([]*phone{lone})
 
-	pid := srv.PID()
 	r.idleRSS = srv.RSS()
 	r.peakReset = srv.ResetPeakRSS()
-	metrics0, serverCPU0, selfCPU0 := readMetrics(srv.URL), procCPU(pid), selfCPU()
+	metrics0, serverCPU0, selfCPU0 := readMetrics(srv.URL), srv.CPU(), selfCPU()
 	r.idleHeap = metrics0.heapInuse
 
 	var ready, done sync.WaitGroup
@@ -145,7 +144,7 @@ func runCrowd(b *testing.B, bin string) (*result, error) {
 	r.peakHeap, r.peakGoroutines = peaks.finish()
 
 	r.peakRSS = srv.PeakRSS()
-	r.serverCPU, r.selfCPU = procCPU(pid)-serverCPU0, selfCPU()-selfCPU0
+	r.serverCPU, r.selfCPU = srv.CPU()-serverCPU0, selfCPU()-selfCPU0
 	r.commits = commitsBetween(metrics0, readMetrics(srv.URL))
 	r.crowd = collect(crowd)
 	if srv.Exited() {

@@ -2,35 +2,12 @@ package crowd
 
 import (
 	"bufio"
-	"fmt"
 	"net/http"
-	"os"
 	"strconv"
 	"strings"
 	"syscall"
 	"time"
 )
-
-// userHz is the unit of the CPU times in /proc/PID/stat on Linux.
-const userHz = 100
-
-// procCPU is the user plus system CPU time a process has used, from
-// /proc/PID/stat.
-func procCPU(pid int) time.Duration {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return 0
-	}
-	s := string(b)
-	// The command name, in parentheses, may contain spaces.
-	fields := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
-	if len(fields) < 13 {
-		return 0
-	}
-	utime, _ := strconv.ParseInt(fields[11], 10, 64)
-	stime, _ := strconv.ParseInt(fields[12], 10, 64)
-	return time.Duration(utime+stime) * time.Second / userHz
-}
 
 // selfCPU is the CPU time this test process has used.
 func selfCPU() time.Duration {

@@ -1,13 +1,14 @@
 package sim
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"urcsync/server/serverproc"
 )
 
 // sampler follows the server process through /proc: its resident memory
@@ -21,13 +22,9 @@ type sampler struct {
 	// current process's.
 	cpuDone, cpuNow time.Duration
 	peakRSS, rss    int64
-	samples         int
 	stop            chan struct{}
 	stopOnce        sync.Once
 }
-
-// clockTick is the kernel's USER_HZ, the unit of /proc/<pid>/stat times.
-const clockTick = 100
 
 func newSampler(bin, data string) *sampler {
 	s := &sampler{bin: bin, data: data, stop: make(chan struct{})}
@@ -63,37 +60,13 @@ func (s *sampler) sample() {
 	if s.pid == 0 {
 		return
 	}
-	status, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(s.pid), "status"))
-	if err != nil {
-		return
+	if rss := serverproc.ProcessStatusKiB(s.pid, "VmRSS"); rss > 0 {
+		s.rss = rss << 10
 	}
-	for _, line := range strings.Split(string(status), "\n") {
-		k, v, ok := strings.Cut(line, ":")
-		if !ok {
-			continue
-		}
-		kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
-		if err != nil {
-			continue
-		}
-		switch k {
-		case "VmRSS":
-			s.rss = kb << 10
-		case "VmHWM":
-			s.peakRSS = max(s.peakRSS, kb<<10)
-		}
+	s.peakRSS = max(s.peakRSS, serverproc.ProcessStatusKiB(s.pid, "VmHWM")<<10)
+	if cpu := serverproc.ProcessCPU(s.pid); cpu > 0 {
+		s.cpuNow = cpu
 	}
-	if stat, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(s.pid), "stat")); err == nil {
-		if i := bytes.LastIndexByte(stat, ')'); i > 0 {
-			f := strings.Fields(string(stat[i+1:]))
-			if len(f) > 13 {
-				u, _ := strconv.ParseInt(f[11], 10, 64)
-				k, _ := strconv.ParseInt(f[12], 10, 64)
-				s.cpuNow = time.Duration(u+k) * time.Second / clockTick
-			}
-		}
-	}
-	s.samples++
 }
 
 // close stops sampling and returns the peak and last resident memory and
