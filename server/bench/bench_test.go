@@ -1,7 +1,6 @@
 package bench
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -10,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"urcsync/server/core"
 	"urcsync/syncproto"
 )
 
@@ -275,43 +273,23 @@ func loadPullFixture(b *testing.B) (*pullFix, error) {
 // loadRecords pushes n new encounters of fx's team from the d-th loading
 // device straight into the store, and appends their baseline rows.
 func loadRecords(fx *pullFix, d, n int, mu *sync.Mutex, rows *[]row) error {
-	ctx := context.Background()
-	acc, err := fx.srv.addAccount(fmt.Sprintf("loader%d", d), fx.team, newID())
+	l, err := newLoader(fx.srv, fmt.Sprintf("loader%d", d), fx.team, uint64(1000+d))
 	if err != nil {
 		return err
 	}
-	p, err := fx.srv.db.Authenticate(ctx, acc.token)
-	if err != nil {
-		return err
-	}
-	ph := newPhone(acc.deviceID, fx.team, uint64(1000+d))
 	for done := 0; done < n; done += loadBatch {
-		bt := ph.batch(min(loadBatch, n-done))
-		var env struct {
-			DeviceID string            `json:"device_id"`
-			SentAt   string            `json:"sent_at"`
-			Changes  []json.RawMessage `json:"changes"`
-		}
-		if err := json.Unmarshal(bt.body, &env); err != nil {
-			return err
-		}
-		resp, err := fx.srv.db.Push(ctx, p, core.PushBatch{DeviceID: env.DeviceID, SentAt: env.SentAt, Changes: env.Changes})
+		got, err := l.push(min(loadBatch, n-done))
 		if err != nil {
 			return err
 		}
 		at := time.Now().UTC().Format("2006-01-02T15:04:05.000Z")
-		for i, r := range resp.Results {
-			if r.Status != syncproto.StatusApplied {
-				return fmt.Errorf("load: change %s: %s %+v", r.OpID, r.Status, r.Error)
-			}
-			doc, err := pulledDoc(bt.rows[i].doc, fx.team, acc.user.ID, at)
-			if err != nil {
+		for i := range got {
+			if got[i].doc, err = pulledDoc(got[i].doc, fx.team, l.user, at); err != nil {
 				return err
 			}
-			bt.rows[i].doc = doc
 		}
 		mu.Lock()
-		*rows = append(*rows, bt.rows...)
+		*rows = append(*rows, got...)
 		mu.Unlock()
 	}
 	return nil

@@ -1,8 +1,6 @@
 package bench
 
 import (
-	"context"
-	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -12,8 +10,6 @@ import (
 	"time"
 
 	"urcsync/server/bench/machine"
-	"urcsync/server/core"
-	"urcsync/syncproto"
 )
 
 const (
@@ -181,7 +177,9 @@ func fillScale(srv *server, size int) ([]string, error) {
 				}
 				if t == 0 {
 					mu.Lock()
-					ids = append(ids, got...)
+					for _, r := range got {
+						ids = append(ids, r.id)
+					}
 					mu.Unlock()
 				}
 			}
@@ -194,50 +192,6 @@ func fillScale(srv *server, size int) ([]string, error) {
 	}
 	if len(ids) != scaleTeamRecords {
 		return nil, fmt.Errorf("%s got %d records, want %d", scaleTeam, len(ids), scaleTeamRecords)
-	}
-	return ids, nil
-}
-
-// loader pushes new encounters of one team straight into the store.
-type loader struct {
-	srv *server
-	p   core.Principal
-	ph  *phone
-}
-
-func newLoader(srv *server, username, team string, seed uint64) (*loader, error) {
-	acc, err := srv.addAccount(username, team, newID())
-	if err != nil {
-		return nil, err
-	}
-	p, err := srv.db.Authenticate(context.Background(), acc.token)
-	if err != nil {
-		return nil, err
-	}
-	return &loader{srv: srv, p: p, ph: newPhone(acc.deviceID, team, seed)}, nil
-}
-
-// push stores n new encounters and returns their ids.
-func (l *loader) push(n int) ([]string, error) {
-	bt := l.ph.batch(n)
-	var env struct {
-		DeviceID string            `json:"device_id"`
-		SentAt   string            `json:"sent_at"`
-		Changes  []json.RawMessage `json:"changes"`
-	}
-	if err := json.Unmarshal(bt.body, &env); err != nil {
-		return nil, err
-	}
-	resp, err := l.srv.db.Push(context.Background(), l.p, core.PushBatch{DeviceID: env.DeviceID, SentAt: env.SentAt, Changes: env.Changes})
-	if err != nil {
-		return nil, err
-	}
-	ids := make([]string, len(resp.Results))
-	for i, r := range resp.Results {
-		if r.Status != syncproto.StatusApplied {
-			return nil, fmt.Errorf("fill: change %s: %s %+v", r.OpID, r.Status, r.Error)
-		}
-		ids[i] = bt.rows[i].id
 	}
 	return ids, nil
 }

@@ -294,6 +294,54 @@ func (s *server) push(a *account, body []byte, want int) error {
 	return nil
 }
 
+// loader pushes new encounters of one team straight into the store,
+// without HTTP, to fill it.
+type loader struct {
+	srv  *server
+	p    core.Principal
+	user string
+	ph   *phone
+}
+
+func newLoader(srv *server, username, team string, seed uint64) (*loader, error) {
+	acc, err := srv.addAccount(username, team, newID())
+	if err != nil {
+		return nil, err
+	}
+	p, err := srv.db.Authenticate(context.Background(), acc.token)
+	if err != nil {
+		return nil, err
+	}
+	return &loader{srv: srv, p: p, user: acc.user.ID, ph: newPhone(acc.deviceID, team, seed)}, nil
+}
+
+// push stores n new encounters, checks every one was applied, and returns
+// their baseline rows.
+func (l *loader) push(n int) ([]row, error) {
+	bt := l.ph.batch(n)
+	var env struct {
+		DeviceID string            `json:"device_id"`
+		SentAt   string            `json:"sent_at"`
+		Changes  []json.RawMessage `json:"changes"`
+	}
+	if err := json.Unmarshal(bt.body, &env); err != nil {
+		return nil, err
+	}
+	resp, err := l.srv.db.Push(context.Background(), l.p, core.PushBatch{DeviceID: env.DeviceID, SentAt: env.SentAt, Changes: env.Changes})
+	if err != nil {
+		return nil, err
+	}
+	if len(resp.Results) != len(bt.rows) {
+		return nil, fmt.Errorf("load: %d results for %d changes", len(resp.Results), len(bt.rows))
+	}
+	for _, r := range resp.Results {
+		if r.Status != syncproto.StatusApplied {
+			return nil, fmt.Errorf("load: change %s: %s %+v", r.OpID, r.Status, r.Error)
+		}
+	}
+	return bt.rows, nil
+}
+
 // pushAll has every account push its bodies at the same time as the
 // others, one after the other as a phone does, and returns the first
 // failure.
