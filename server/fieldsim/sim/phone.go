@@ -26,12 +26,13 @@ func (w *world) sync(p *phone) {
 	}
 }
 
-// upload sends the phone's queued photos; with object storage, one that
-// storage refuses during an outage ends the attempt (see storageWatch).
+// upload sends the phone's queued photos; during a storage outage the
+// client stops at the first refusal and keeps them for its next sync,
+// and the watch bounds how long it may take.
 func (w *world) upload(p *phone) {
 	ctx, done := w.ctx, func() bool { return false }
 	if w.watch != nil {
-		ctx, done = w.watch.uploadContext(w.ctx, p.idx)
+		ctx, done = w.watch.uploadContext(w.ctx)
 	}
 	_, err := p.c.UploadMedia(ctx)
 	if done() {

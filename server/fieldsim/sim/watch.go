@@ -14,22 +14,19 @@ import (
 
 // outageUploadPatience bounds a phone's photo uploads begun while storage
 // is out. The server refuses such an upload with 503 storage_unavailable
-// and Retry-After, and the phone gives up at once (see storageWatch);
+// and a Retry-After longer than the client's MaxPhotoWait, so the client
+// gives up at once and keeps the photo queued until its next sync;
 // reaching this bound means an upload got no such answer.
 const outageUploadPatience = time.Minute
 
 // storageWatch sees every exchange before the ledger does and follows
 // what object storage did to it: photo uploads refused with 503
-// storage_unavailable, and pushes answered while storage was out. A
-// phone whose upload is refused during an outage stops trying until its
-// next sync, as an officer told "photo storage unavailable" would.
+// storage_unavailable, and pushes answered while storage was out.
 type storageWatch struct {
 	next faultproxy.Observer
 
 	mu   sync.Mutex
 	down bool
-	// uploads are the cancel functions of the phones' uploads under way.
-	uploads map[int]context.CancelFunc
 	// refused are the photos refused during an outage.
 	refused map[string]bool
 	// refusals counts 503 storage_unavailable answers during outages;
@@ -41,7 +38,7 @@ type storageWatch struct {
 }
 
 func newStorageWatch(next faultproxy.Observer) *storageWatch {
-	return &storageWatch{next: next, uploads: map[int]context.CancelFunc{}, refused: map[string]bool{}}
+	return &storageWatch{next: next, refused: map[string]bool{}}
 }
 
 // Answered passes the answer on and counts it (faultproxy.Observer).
@@ -63,9 +60,6 @@ func (s *storageWatch) Answered(ex *faultproxy.Exchange) {
 		s.refusals++
 		if parts := strings.Split(ex.Path, "/"); len(parts) > 3 {
 			s.refused[strings.ToLower(parts[3])] = true
-		}
-		if cancel := s.uploads[ex.Phone]; cancel != nil {
-			cancel()
 		}
 	}
 }
@@ -89,27 +83,20 @@ func (s *storageWatch) setDown(down bool) {
 	s.mu.Unlock()
 }
 
-// uploadContext is the context of one phone's photo uploads: cancelled
-// when storage refuses one during an outage, and bounded by
-// outageUploadPatience when the outage is already under way. done
-// releases it and reports whether the bound was reached.
-func (s *storageWatch) uploadContext(ctx context.Context, phone int) (_ context.Context, done func() (timedOut bool)) {
+// uploadContext is the context of one phone's photo uploads, bounded by
+// outageUploadPatience when an outage is under way. done releases it and
+// reports whether the bound was reached.
+func (s *storageWatch) uploadContext(ctx context.Context) (_ context.Context, done func() (timedOut bool)) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	var cancelTimer context.CancelFunc = func() {}
-	if s.down {
-		ctx, cancelTimer = context.WithTimeout(ctx, outageUploadPatience)
+	down := s.down
+	s.mu.Unlock()
+	if !down {
+		return ctx, func() bool { return false }
 	}
-	bounded := ctx
-	ctx, cancel := context.WithCancel(ctx)
-	s.uploads[phone] = cancel
+	ctx, cancel := context.WithTimeout(ctx, outageUploadPatience)
 	return ctx, func() bool {
-		s.mu.Lock()
-		delete(s.uploads, phone)
-		s.mu.Unlock()
-		timedOut := bounded.Err() == context.DeadlineExceeded
+		timedOut := ctx.Err() == context.DeadlineExceeded
 		cancel()
-		cancelTimer()
 		return timedOut
 	}
 }
