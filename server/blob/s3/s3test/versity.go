@@ -24,13 +24,7 @@ import (
 // ends.
 func StartVersity(t testing.TB) (cfg s3.Config, stop func(), restart func()) {
 	t.Helper()
-	g, err := Start(t.TempDir())
-	switch {
-	case errors.Is(err, ErrUnavailable):
-		unusable(t, err)
-	case err != nil:
-		t.Fatal(err)
-	}
+	g := startOrSkip(t)
 	t.Cleanup(func() {
 		g.Close()
 		if t.Failed() {
@@ -53,6 +47,13 @@ func StartVersity(t testing.TB) (cfg s3.Config, stop func(), restart func()) {
 // without one the test is skipped, or fails when URC_REQUIRE_S3=1.
 func RequireVersity(t testing.TB) {
 	t.Helper()
+	startOrSkip(t).Close()
+}
+
+// startOrSkip starts a gateway in a temporary directory; without one the
+// test is skipped, or fails when URC_REQUIRE_S3=1.
+func startOrSkip(t testing.TB) *Gateway {
+	t.Helper()
 	g, err := Start(t.TempDir())
 	switch {
 	case errors.Is(err, ErrUnavailable):
@@ -60,7 +61,7 @@ func RequireVersity(t testing.TB) {
 	case err != nil:
 		t.Fatal(err)
 	}
-	g.Close()
+	return g
 }
 
 // unusable skips the test, or fails it when URC_REQUIRE_S3=1.
