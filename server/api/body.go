@@ -2,13 +2,15 @@ package api
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"io"
 	"mime"
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/klauspost/compress/gzip"
 
 	"urcsync/server/core"
@@ -64,23 +66,33 @@ func tooLargeOr(err error, otherwise error) error {
 }
 
 // decodeJSON decodes body into v: malformed JSON is invalid_json, a value
-// of the wrong type invalid_request.
+// of the wrong type invalid_request. Duplicate names and invalid UTF-8
+// are let through here, as far as the body goes, so that a push's changes,
+// kept raw, are each judged on their own.
 func decodeJSON(body []byte, v any) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return core.Errorf(syncproto.CodeInvalidJSON, "the body is empty")
 	}
-	d := json.NewDecoder(bytes.NewReader(body))
-	if err := d.Decode(v); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			return core.Errorf(syncproto.CodeInvalidRequest, "wrong type for %q", te.Field)
-		}
-		return core.Errorf(syncproto.CodeInvalidJSON, "the body is not valid JSON")
+	err := json.Unmarshal(body, v, jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
+	if err == nil {
+		return nil
 	}
-	if d.More() {
-		return core.Errorf(syncproto.CodeInvalidJSON, "the body has data after the JSON value")
+	var syntax *jsontext.SyntacticError
+	var se *json.SemanticError
+	if !errors.As(err, &syntax) && errors.As(err, &se) {
+		return core.Errorf(syncproto.CodeInvalidRequest, "wrong type for %q", wirePath(se.JSONPointer))
 	}
-	return nil
+	return core.Errorf(syncproto.CodeInvalidJSON, "the body is not valid JSON")
+}
+
+// wirePath writes a JSON pointer as the dotted path of names a client
+// reads in its request ("/changes/3" is "changes.3").
+func wirePath(p jsontext.Pointer) string {
+	var parts []string
+	for name := range p.Tokens() {
+		parts = append(parts, name)
+	}
+	return strings.Join(parts, ".")
 }
 
 // bindJSON reads and decodes a small JSON body.

@@ -3,7 +3,11 @@ package sqlite
 import (
 	"crypto/sha256"
 	"encoding/json"
+	"errors"
 	"time"
+
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 
 	"urcsync/server/schema"
 	"urcsync/syncproto"
@@ -22,6 +26,7 @@ type prepared struct {
 	baseSeq int64
 	fields  map[string]json.RawMessage // schema-checked, canonical
 	rej     *syncproto.ChangeError
+	fresh   *freshRecord // the row if it is a create, worked out early
 }
 
 func reject(code, field, msg string) *syncproto.ChangeError {
@@ -31,7 +36,7 @@ func reject(code, field, msg string) *syncproto.ChangeError {
 // prepare judges a change on its own. deviceID is the token's device.
 func (db *DB) prepare(raw json.RawMessage, deviceID string) prepared {
 	p := prepared{raw: raw}
-	if err := json.Unmarshal(raw, &p.ch); err != nil {
+	if err := jsonv2.Unmarshal(raw, &p.ch, jsontext.AllowInvalidUTF8(true)); err != nil {
 		var probe struct {
 			OpID any `json:"op_id"`
 		}
@@ -122,11 +127,18 @@ func contentHash(ch *syncproto.Change) []byte {
 
 // jsonErrorText describes a decoding error without echoing input.
 func jsonErrorText(err error) string {
-	switch e := err.(type) {
-	case *json.UnmarshalTypeError:
-		return "wrong type for " + e.Field
-	case *json.SyntaxError:
+	var syntax *jsontext.SyntacticError
+	var se *jsonv2.SemanticError
+	switch {
+	case errors.Is(err, jsontext.ErrDuplicateName):
+		return "a name appears twice in one object"
+	case errors.As(err, &syntax):
 		return "malformed JSON"
+	case errors.As(err, &se):
+		if name := se.JSONPointer.LastToken(); name != "" {
+			return "wrong type for " + name
+		}
+		return "not a JSON object"
 	}
 	return "malformed change"
 }

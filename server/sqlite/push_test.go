@@ -85,6 +85,7 @@ func TestPushRejectionsKeptAndOthersApplied(t *testing.T) {
 		{"BadHLC", json.RawMessage(`{"op_id":"` + newID() + `","collection":"encounters","id":"` + existing + `","kind":"delete","hlc":"yesterday"}`), syncproto.CodeInvalidHLC},
 		{"ForeignNode", json.RawMessage(`{"op_id":"` + newID() + `","collection":"encounters","id":"` + existing + `","kind":"delete","hlc":"` + forged + `"}`), syncproto.CodeInvalidHLC},
 		{"WrongTypes", json.RawMessage(`{"op_id":"` + newID() + `","collection":7,"fields":"x"}`), syncproto.CodeInvalidRequest},
+		{"DuplicateFieldName", json.RawMessage(`{"op_id":"` + newID() + `","collection":"encounters","id":"` + existing + `","kind":"upsert","fields":{"lat":3.1,"lat":3.2},"hlc":"` + ph.clk.Now().String() + `"}`), syncproto.CodeInvalidRequest},
 	}
 	changes := []json.RawMessage{}
 	for _, tt := range tests {
