@@ -102,6 +102,17 @@ func (f *field) check(raw json.RawMessage) (json.RawMessage, *FieldError) {
 		}
 		return jsonNull, nil
 	}
+	if f.num != nil {
+		if out, ok := f.num.accept(raw); ok {
+			return out, nil
+		}
+	}
+	return f.checkGeneral(raw)
+}
+
+// checkGeneral validates one non-null value of f with the schema
+// validator and returns its canonical JSON.
+func (f *field) checkGeneral(raw json.RawMessage) (json.RawMessage, *FieldError) {
 	v, err := decode(raw)
 	if err != nil {
 		return nil, f.invalid("is not valid JSON")
@@ -113,11 +124,26 @@ func (f *field) check(raw json.RawMessage) (json.RawMessage, *FieldError) {
 	if err != nil {
 		return nil, f.invalid("is not a number the server can store")
 	}
+	if s, ok := c.(string); ok && plainASCII([]byte(s)) {
+		return append(append(append(make(json.RawMessage, 0, len(s)+2), '"'), s...), '"'), nil
+	}
 	out, err := json.Marshal(c)
 	if err != nil {
 		return nil, f.invalid("cannot be stored")
 	}
 	return out, nil
+}
+
+// plainASCII reports whether b, as the inside of a JSON string, means
+// itself and is what encoding/json writes for it: printable ASCII
+// without quotes, backslashes or the characters it escapes for HTML.
+func plainASCII(b []byte) bool {
+	for _, c := range b {
+		if c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			return false
+		}
+	}
+	return true
 }
 
 func (f *field) invalid(why string) *FieldError {
@@ -137,6 +163,9 @@ func decode(raw []byte) (any, error) {
 	}
 	switch c := raw[0]; {
 	case c == '"':
+		if len(raw) >= 2 && raw[len(raw)-1] == '"' && plainASCII(raw[1:len(raw)-1]) {
+			return string(raw[1 : len(raw)-1]), nil
+		}
 		var s string
 		if err := json.Unmarshal(raw, &s); err != nil {
 			return nil, err

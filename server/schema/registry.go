@@ -37,6 +37,7 @@ type field struct {
 	readOnly bool
 	required bool
 	canon    *canonNode
+	num      *numberRange // nil unless a plain numeric property
 }
 
 // SchemaGlob is where Load finds the collection schemas inside the
@@ -140,7 +141,7 @@ func compileCollection(c *jsonschema.Compiler, name, loc string, doc map[string]
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", fname, err)
 		}
-		f := &field{name: fname, schema: sch, canon: buildCanon(pm)}
+		f := &field{name: fname, schema: sch, canon: buildCanon(pm), num: buildNumberRange(pm)}
 		if ro, present := pm["readOnly"]; present {
 			b, ok := ro.(bool)
 			if !ok {
@@ -214,6 +215,12 @@ func (r *Registry) References(collection string) map[string]string {
 		}
 	}
 	return out
+}
+
+// HasDefaults reports whether collection has any server-set default.
+func (r *Registry) HasDefaults(collection string) bool {
+	c := r.colls[collection]
+	return c != nil && len(c.defaults) > 0
 }
 
 // Defaults returns the "default" values of the readOnly fields of
