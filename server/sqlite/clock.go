@@ -102,3 +102,11 @@ func (db *DB) nextSeq() int64 {
 	db.seq++
 	return db.seq
 }
+
+// unusedSeq gives back pos, the last position handed out, when nothing
+// was written at it.
+func (db *DB) unusedSeq(pos int64) {
+	if db.seq == pos {
+		db.seq--
+	}
+}

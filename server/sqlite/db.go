@@ -65,6 +65,9 @@ type DB struct {
 	// seq is the last server position handed out; only the writer
 	// goroutine touches it.
 	seq int64
+	// noFresh turns off working out creates before the writer (tests
+	// compare both ways).
+	noFresh bool
 	// mediaEncounters holds (a superset of) the encounters some photo
 	// points at, so an encounter's change skips the photo lookup when it
 	// has none; only the writer goroutine touches it.

@@ -27,13 +27,13 @@ func (db *DB) Push(ctx context.Context, p core.Principal, b core.PushBatch) (*sy
 	if len(b.Changes) > MaxChanges {
 		return nil, core.Errorf(syncproto.CodePayloadTooLarge, "at most %d changes per push", MaxChanges)
 	}
-	preps, err := db.judge(ctx, b.Changes, p.DeviceID)
+	now := db.now()
+	preps, err := db.judge(ctx, b.Changes, p, now)
 	if err != nil {
 		return nil, err
 	}
 	results := make([]syncproto.PushResult, len(preps))
 	err = db.w.do(ctx, func(tx *wtx) error {
-		now := db.now()
 		a := applier{db: db, tx: tx, p: p, now: now, at: formatTime(now), teams: map[string]string{}}
 		var err error
 		if a.ops, err = loadOps(tx, preps); err != nil {
@@ -60,16 +60,18 @@ func (db *DB) Push(ctx context.Context, p core.Principal, b core.PushBatch) (*sy
 	return &syncproto.PushResponse{Results: results, ServerHLC: db.ServerHLC()}, nil
 }
 
-// judge prepares every change of a push inside the admission gate.
-func (db *DB) judge(ctx context.Context, changes []json.RawMessage, deviceID string) ([]prepared, error) {
+// judge prepares every change of a push inside the admission gate, and
+// works out in full the ones that may be creates.
+func (db *DB) judge(ctx context.Context, changes []json.RawMessage, p core.Principal, now time.Time) ([]prepared, error) {
 	if err := db.opt.Gate.Enter(ctx); err != nil {
 		return nil, err
 	}
 	defer db.opt.Gate.Leave() // also when a change panics
 	preps := make([]prepared, len(changes))
 	for i, raw := range changes {
-		preps[i] = db.prepare(raw, deviceID)
+		preps[i] = db.prepare(raw, p.DeviceID)
 	}
+	db.planCreates(preps, p, now)
 	return preps, nil
 }
 
@@ -156,6 +158,11 @@ func (a *applier) apply(pc *prepared) (syncproto.PushResult, error) {
 		prior, found, err := a.lookupOp(pc)
 		if err != nil || found {
 			return prior, err
+		}
+	}
+	if pc.fresh != nil {
+		if res, done, err := a.create(pc); err != nil || done {
+			return res, err
 		}
 	}
 	rej := pc.rej

@@ -15,12 +15,13 @@ func recordKey(collection, id string) string { return collection + "/" + id }
 
 // loadPushRecords reads the records a push's valid changes name, in
 // chunks of maxInIDs ids; the ones not found are remembered as absent.
+// Changes planned as creates read theirs only if they turn out not to be.
 func loadPushRecords(tx *wtx, preps []prepared) (pushRecords, error) {
 	recs := pushRecords{}
 	ids := map[string][]any{}
 	for i := range preps {
 		pc := &preps[i]
-		if pc.rej != nil {
+		if pc.rej != nil || pc.fresh != nil {
 			continue
 		}
 		key := recordKey(pc.ch.Collection, pc.ch.ID)

@@ -59,9 +59,7 @@ func (db *DB) saveRecord(tx *wtx, collection, id string, r *storedRecord, pos in
 		_, err = tx.Exec(`UPDATE records SET seq = ?, deleted = ?, hlc = ?, updated_at = ?, doc = ?, state = ? WHERE seq = ?`,
 			pos, r.state.Deleted, hlc, r.updatedAt, doc, state, r.seq)
 	} else {
-		_, err = tx.Exec(`INSERT INTO records (seq, collection, id, team_id, deleted, hlc, created_by, created_device, created_at, updated_at, doc, state)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			pos, collection, id, r.team, r.state.Deleted, hlc, r.createdBy, r.createdDevice, r.createdAt, r.updatedAt, doc, state)
+		_, err = insertRecord(tx, collection, id, r, pos, hlc, doc, state, false)
 	}
 	if err != nil {
 		return err
@@ -72,6 +70,24 @@ func (db *DB) saveRecord(tx *wtx, collection, id string, r *storedRecord, pos in
 	}
 	return nil
 }
+
+// insertRecord writes a new record row. With ignoreExisting, a record
+// already there is left as it is and reported by inserted=false.
+func insertRecord(tx *wtx, collection, id string, r *storedRecord, pos int64, hlc, doc string, state []byte, ignoreExisting bool) (inserted bool, err error) {
+	q := insertRecordSQL
+	if ignoreExisting {
+		q += ` ON CONFLICT DO NOTHING`
+	}
+	res, err := tx.Exec(q, pos, collection, id, r.team, r.state.Deleted, hlc, r.createdBy, r.createdDevice, r.createdAt, r.updatedAt, doc, state)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+const insertRecordSQL = `INSERT INTO records (seq, collection, id, team_id, deleted, hlc, created_by, created_device, created_at, updated_at, doc, state)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 // renderDoc builds the pulled form of a record: every field's value plus
 // the server-owned team_id, created_by, created_at and updated_at, keys

@@ -145,10 +145,40 @@ func winnersLast(r *syncproto.Record) map[string]map[string]string {
 	return dl
 }
 
+// onlyWinnersLast reports whether r's device-last map is exactly the one
+// its winning stamps imply (winnersLast), the usual case, without
+// building that map.
+func onlyWinnersLast(r *syncproto.Record) bool {
+	n := 0
+	holds := func(field string, s syncproto.Stamp) bool {
+		if s.Device == syncproto.ServerNode || s.Device == "" {
+			return true
+		}
+		n++
+		h, ok := r.DeviceLast[s.Device][field]
+		return ok && h == s.HLC
+	}
+	for name, f := range r.Fields {
+		if !holds(name, f.Stamp) {
+			return false
+		}
+	}
+	if r.DeletedStamp != (syncproto.Stamp{}) && !holds(syncproto.DeletedField, r.DeletedStamp) {
+		return false
+	}
+	for _, fields := range r.DeviceLast {
+		n -= len(fields)
+	}
+	return n == 0
+}
+
 // lastBeyondWinners returns the device-last entries the winning stamps do
 // not imply. When the winners imply an entry the record lacks, all of
 // them are returned and full is true.
 func lastBeyondWinners(r *syncproto.Record) (extra map[string]map[string]string, full bool) {
+	if onlyWinnersLast(r) {
+		return nil, false
+	}
 	implied := winnersLast(r)
 	for dev, fields := range implied {
 		for f := range fields {
