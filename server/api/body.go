@@ -73,13 +73,16 @@ func decodeJSON(body []byte, v any) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return core.Errorf(syncproto.CodeInvalidJSON, "the body is empty")
 	}
-	err := json.Unmarshal(body, v, jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
+	lenient := []jsontext.Options{jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true)}
+	err := json.Unmarshal(body, v, lenient...)
 	if err == nil {
 		return nil
 	}
+	// A wrong type can be met before malformed text further on; the
+	// body as a whole decides which it is.
 	var syntax *jsontext.SyntacticError
 	var se *json.SemanticError
-	if !errors.As(err, &syntax) && errors.As(err, &se) {
+	if !errors.As(err, &syntax) && errors.As(err, &se) && jsontext.Value(body).IsValid(lenient...) {
 		return core.Errorf(syncproto.CodeInvalidRequest, "wrong type for %q", wirePath(se.JSONPointer))
 	}
 	return core.Errorf(syncproto.CodeInvalidJSON, "the body is not valid JSON")

@@ -2,6 +2,7 @@ package api
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"urcsync/server/core"
@@ -29,6 +30,8 @@ func TestDecodeJSONErrorCodes(t *testing.T) {
 		{"empty", ` `, syncproto.CodeInvalidJSON, "the body is empty"},
 		{"truncated", `{"device_id":"x","changes":[`, syncproto.CodeInvalidJSON, "the body is not valid JSON"},
 		{"trailing data", `{"device_id":"x"} {}`, syncproto.CodeInvalidJSON, "the body is not valid JSON"},
+		{"wrong type, then malformed", `{"device_id":5,"changes":[}`, syncproto.CodeInvalidJSON, "the body is not valid JSON"},
+		{"too deep", strings.Repeat("[", 20000) + strings.Repeat("]", 20000), syncproto.CodeInvalidJSON, "the body is not valid JSON"},
 		{"wrong type", `{"device_id":5,"changes":[]}`, syncproto.CodeInvalidRequest, `wrong type for "device_id"`},
 		{"wrong type inside", `{"device_id":"x","changes":{}}`, syncproto.CodeInvalidRequest, `wrong type for "changes"`},
 	}
