@@ -11,20 +11,20 @@ import (
 // re-validating each record's fields (a pull of a thousand records is
 // mostly those bytes); Fields must be valid, compact JSON.
 func (r *PullResponse) AppendJSON(b []byte) []byte {
-	b = append(b, `{"changes":[`...)
+	b = append(b, `{"cursor":`...)
+	b = AppendString(b, r.Cursor)
+	b = append(b, `,"has_more":`...)
+	b = strconv.AppendBool(b, r.HasMore)
+	b = append(b, `,"server_hlc":`...)
+	b = AppendString(b, r.ServerHLC)
+	b = append(b, `,"changes":[`...)
 	for i := range r.Changes {
 		if i > 0 {
 			b = append(b, ',')
 		}
 		b = r.Changes[i].appendJSON(b)
 	}
-	b = append(b, `],"cursor":`...)
-	b = AppendString(b, r.Cursor)
-	b = append(b, `,"has_more":`...)
-	b = strconv.AppendBool(b, r.HasMore)
-	b = append(b, `,"server_hlc":`...)
-	b = AppendString(b, r.ServerHLC)
-	return append(b, '}')
+	return append(b, "]}"...)
 }
 
 func (c *RecordChange) appendJSON(b []byte) []byte {

@@ -28,3 +28,32 @@ func TestPullResponseAppendJSONMatchesEncodingJSON(t *testing.T) {
 		t.Fatalf("AppendJSON\n got %s\nwant %s", got, want)
 	}
 }
+
+func TestReadPullHead(t *testing.T) {
+	fields, _ := json.Marshal(map[string]any{"a": 1})
+	page := PullResponse{
+		Changes:   []RecordChange{{Collection: "encounters", ID: "0190a1b2-c3d4-7e5f-8a9b-000000000001", Fields: fields, HLC: "1764230400123-00000-" + devA}},
+		Cursor:    "MS4x.abc",
+		HasMore:   true,
+		ServerHLC: "1764230400125-00001-" + ServerNode,
+	}
+	h, ok := ReadPullHead(page.AppendJSON(nil))
+	if !ok || h.Cursor != "MS4x.abc" || !h.HasMore {
+		t.Fatalf("ReadPullHead = %+v, %v", h, ok)
+	}
+	page.HasMore, page.Cursor = false, "c\"q"
+	if h, ok := ReadPullHead(page.AppendJSON(nil)); !ok || h.Cursor != `c"q` || h.HasMore {
+		t.Fatalf("ReadPullHead of the last page = %+v, %v", h, ok)
+	}
+	for _, other := range []string{
+		`{"changes":[],"cursor":"x","has_more":true}`,
+		`{"cursor":"x","server_hlc":"y"}`,
+		`{"cursor":1,"has_more":true}`,
+		`[]`,
+		`{"cursor":"x","has_more":`,
+	} {
+		if h, ok := ReadPullHead([]byte(other)); ok {
+			t.Errorf("ReadPullHead(%s) = %+v, true; want false", other, h)
+		}
+	}
+}

@@ -247,7 +247,7 @@ func (r *Record) rememberDevice(w Write) {
 	}
 	last := r.DeviceLast[w.Device]
 	if last == nil {
-		last = map[string]string{}
+		last = make(map[string]string, len(w.Fields)+1)
 		r.DeviceLast[w.Device] = last
 	}
 	for _, f := range w.touched() {

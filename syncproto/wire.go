@@ -74,12 +74,14 @@ type ConflictRef struct {
 	Kind       string `json:"kind"`
 }
 
-// PullResponse is the answer to GET /v1/sync/pull.
+// PullResponse is the answer to GET /v1/sync/pull. The server writes its
+// members in this order, the page's position first, so that a phone can
+// ask for the next page (ReadPullHead) before it has read the records.
 type PullResponse struct {
-	Changes   []RecordChange `json:"changes"`
 	Cursor    string         `json:"cursor"`
 	HasMore   bool           `json:"has_more"`
 	ServerHLC string         `json:"server_hlc"`
+	Changes   []RecordChange `json:"changes"`
 }
 
 // RecordChange is one record in its latest state. Fields is the whole

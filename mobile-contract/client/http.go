@@ -15,6 +15,8 @@ import (
 	"strings"
 	"time"
 
+	jsonv2 "github.com/go-json-experiment/json"
+
 	"urcsync/syncproto"
 )
 
@@ -52,6 +54,9 @@ type apiRequest struct {
 	query  url.Values
 	body   []byte // JSON, nil for none
 	auth   bool
+	// token, when set, is the session token to send, read by the caller
+	// (a request sent while another goroutine holds the store).
+	token string
 }
 
 // retryable is an outcome after which the same request is sent again: a
@@ -69,8 +74,8 @@ func (r *retryable) Unwrap() error { return r.err }
 // (with backoff, honouring Retry-After, at most MaxAttempts times), and
 // decodes a 2xx answer into out.
 func (c *Client) send(ctx context.Context, r apiRequest, out any) error {
-	token := ""
-	if r.auth {
+	token := r.token
+	if r.auth && token == "" {
 		t, err := getState(c.db, keyToken)
 		if err != nil {
 			return err
@@ -155,7 +160,7 @@ func (c *Client) attempt(ctx context.Context, method, target string, body []byte
 		if out == nil {
 			return nil
 		}
-		if err := json.Unmarshal(data, out); err != nil {
+		if err := jsonv2.Unmarshal(data, out); err != nil {
 			return &retryable{err: fmt.Errorf("%s %s: decoding answer: %w", method, req.URL.Path, err), after: -1}
 		}
 		return nil

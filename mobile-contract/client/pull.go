@@ -3,11 +3,14 @@ package client
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
+
+	jsonv2 "github.com/go-json-experiment/json"
 
 	"urcsync/syncproto"
 )
@@ -50,6 +53,9 @@ func (c *Client) Pull(ctx context.Context) (PullReport, error) {
 }
 
 // pullPages pulls from the saved position until the server has no more.
+// As soon as a page's position is read, the next page is asked for, so
+// that the server (and the network's round trip) works while this page
+// is decoded and stored.
 func (c *Client) pullPages(ctx context.Context, rep *PullReport) error {
 	cursor, err := getState(c.db, keyPullCursor)
 	if err != nil {
@@ -60,15 +66,21 @@ func (c *Client) pullPages(ctx context.Context, rep *PullReport) error {
 			return err
 		}
 	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel() // ends a page asked for ahead when this pull stops
+	next := c.fetchPage(ctx, cursor)
 	for {
-		q := url.Values{}
-		if cursor != "" {
-			q.Set("cursor", cursor)
+		got := <-next
+		if got.err != nil {
+			return got.err
 		}
-		q.Set("limit", strconv.Itoa(c.opt.BatchSize))
+		next = nil
+		if head, ok := syncproto.ReadPullHead(got.body); ok && head.HasMore && head.Cursor != "" && head.Cursor != cursor {
+			next = c.fetchPage(ctx, head.Cursor)
+		}
 		var page syncproto.PullResponse
-		if err := c.send(ctx, apiRequest{method: http.MethodGet, path: "/v1/sync/pull", query: q, auth: true}, &page); err != nil {
-			return err
+		if err := jsonv2.Unmarshal(got.body, &page); err != nil {
+			return fmt.Errorf("GET /v1/sync/pull: decoding answer: %w", err)
 		}
 		if err := c.applyPage(page); err != nil {
 			return err
@@ -82,7 +94,34 @@ func (c *Client) pullPages(ctx context.Context, rep *PullReport) error {
 			return fmt.Errorf("server said has_more without moving the cursor")
 		}
 		cursor = page.Cursor
+		if next == nil {
+			next = c.fetchPage(ctx, cursor)
+		}
 	}
+}
+
+// fetchedPage is one pull page's body as received, or why not.
+type fetchedPage struct {
+	body json.RawMessage
+	err  error
+}
+
+// fetchPage asks for the page after cursor in the background. The token
+// is read here, since the store may be busy storing a page meanwhile.
+func (c *Client) fetchPage(ctx context.Context, cursor string) <-chan fetchedPage {
+	q := url.Values{}
+	if cursor != "" {
+		q.Set("cursor", cursor)
+	}
+	q.Set("limit", strconv.Itoa(c.opt.BatchSize))
+	ch := make(chan fetchedPage, 1)
+	token, _ := getState(c.db, keyToken) // if unread, send reads it again and says why
+	go func() {
+		var got fetchedPage
+		got.err = c.send(ctx, apiRequest{method: http.MethodGet, path: "/v1/sync/pull", query: q, auth: true, token: token}, &got.body)
+		ch <- got
+	}()
+	return ch
 }
 
 // applyPage applies one page and saves its cursor in one transaction.

@@ -2,7 +2,10 @@ package client
 
 import (
 	"context"
+	"database/sql"
 	"net/http"
+	"path/filepath"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -175,5 +178,65 @@ func TestCursorExpiredRepullsFromTheBeginning(t *testing.T) {
 	}
 	if c.Cursor() == old || c.Cursor() == "" {
 		t.Errorf("Cursor = %q after the re-pull", c.Cursor())
+	}
+}
+
+// The next page is asked for before this page is stored: while the
+// replica is locked by another writer after the first page was served,
+// the request for the second page still arrives.
+func TestPullAsksForTheNextPageWhileStoringThisOne(t *testing.T) {
+	f := newFakeServer(t)
+	opt := testOptions()
+	opt.BatchSize = 2
+	path := filepath.Join(t.TempDir(), "phone.db")
+	c := openClient(t, f, path, opt)
+	if _, err := c.Login(context.Background(), "alice", "pw", "test phone"); err != nil {
+		t.Fatal(err)
+	}
+	for range 5 {
+		f.put("encounters", newID(), map[string]any{"x": 1})
+	}
+	other, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	lock, err := other.Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Close()
+	var mu sync.Mutex
+	locked, askedWhileLocked := false, false
+	f.setHook(func(w http.ResponseWriter, r *http.Request, _ []byte) bool {
+		if r.URL.Path != "/v1/sync/pull" {
+			return false
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		switch r.URL.Query().Get("cursor") {
+		case "":
+			if _, err := lock.ExecContext(context.Background(), "BEGIN IMMEDIATE"); err != nil {
+				t.Errorf("locking the replica: %v", err)
+			}
+			locked = true
+		case "c2":
+			if locked {
+				askedWhileLocked = true
+				lock.ExecContext(context.Background(), "ROLLBACK")
+				locked = false
+			}
+		}
+		return false
+	})
+	rep, err := c.Pull(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !askedWhileLocked {
+		t.Fatal("the second page was asked for only after the first was stored")
+	}
+	if rep.Pages != 3 || rep.Records != 5 || c.Cursor() != "c5" {
+		t.Fatalf("pull %+v ending at %q, want 5 records in 3 pages ending at c5", rep, c.Cursor())
 	}
 }
