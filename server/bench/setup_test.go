@@ -14,11 +14,13 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"text/tabwriter"
 	"time"
 
+	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/google/uuid"
 	_ "modernc.org/sqlite" // the driver of both the store and the baselines
 
@@ -140,13 +142,22 @@ func (s *server) addAccount(username, team, deviceID string) (*account, error) {
 
 // call does one JSON exchange and decodes a 200 answer into out.
 func (s *server) call(method, path, token string, body []byte, out any) error {
+	data, err := s.exchange(method, path, token, body)
+	if err != nil {
+		return err
+	}
+	return jsonv2.Unmarshal(data, out)
+}
+
+// exchange does one request and returns a 200 answer's body as sent.
+func (s *server) exchange(method, path, token string, body []byte) ([]byte, error) {
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body)
 	}
 	req, err := http.NewRequest(method, s.ts.URL+path, rd)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
@@ -156,14 +167,14 @@ func (s *server) call(method, path, token string, body []byte, out any) error {
 	}
 	resp, err := s.client.Do(req)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
-		return fmt.Errorf("%s %s: %s: %s", method, path, resp.Status, msg)
+		return nil, fmt.Errorf("%s %s: %s: %s", method, path, resp.Status, msg)
 	}
-	return json.NewDecoder(resp.Body).Decode(out)
+	return io.ReadAll(resp.Body)
 }
 
 // row is one change or record as the baselines store it: what the store
@@ -364,22 +375,48 @@ func (s *server) pushAll(accounts []*account, bodies [][][]byte, size int) error
 }
 
 // pullAll follows the cursor from the beginning to the end, decoding every
-// page as a phone does, and returns the records and pages it got.
+// page as a phone does, and returns the records and pages it got. Like the
+// reference client, it asks for the next page as soon as it has read a
+// page's position, and decodes the records while that request is served.
 func (s *server) pullAll(a *account, limit int) (records, pages int, err error) {
-	cursor := ""
+	fetch := func(cursor string) <-chan fetchedPage {
+		ch := make(chan fetchedPage, 1)
+		go func() {
+			path := fmt.Sprintf("/v1/sync/pull?limit=%d&cursor=%s", limit, url.QueryEscape(cursor))
+			body, err := s.exchange(http.MethodGet, path, a.token, nil)
+			ch <- fetchedPage{body, err}
+		}()
+		return ch
+	}
+	next := fetch("")
 	for {
+		pg := <-next
+		if pg.err != nil {
+			return records, pages, pg.err
+		}
+		next = nil
+		if head, ok := syncproto.ReadPullHead(pg.body); ok && head.HasMore {
+			next = fetch(head.Cursor)
+		}
 		var resp syncproto.PullResponse
-		path := fmt.Sprintf("/v1/sync/pull?limit=%d&cursor=%s", limit, url.QueryEscape(cursor))
-		if err := s.call(http.MethodGet, path, a.token, nil, &resp); err != nil {
+		if err := jsonv2.Unmarshal(pg.body, &resp); err != nil {
 			return records, pages, err
 		}
 		records += len(resp.Changes)
 		pages++
-		cursor = resp.Cursor
 		if !resp.HasMore {
 			return records, pages, nil
 		}
+		if next == nil {
+			next = fetch(resp.Cursor)
+		}
 	}
+}
+
+// fetchedPage is one pull page's body as received, or why not.
+type fetchedPage struct {
+	body []byte
+	err  error
 }
 
 // serverPullAll follows the cursor from the beginning to the end as
@@ -406,8 +443,12 @@ func (s *server) serverPullAll(a *account, limit int) (records, pages int, inHan
 		if err != nil {
 			return records, pages, inHandler, err
 		}
+		data, err := io.ReadAll(zr)
+		if err != nil {
+			return records, pages, inHandler, err
+		}
 		var resp syncproto.PullResponse
-		if err := json.NewDecoder(zr).Decode(&resp); err != nil {
+		if err := jsonv2.Unmarshal(data, &resp); err != nil {
 			return records, pages, inHandler, err
 		}
 		records += len(resp.Changes)
@@ -605,4 +646,16 @@ func closeFixtures() {
 		pullFx.raw.Close()
 	}
 	os.RemoveAll(pullFx.dir)
+}
+
+// median returns the middle of the durations (the mean of the middle two
+// for an even count).
+func median(ds []time.Duration) time.Duration {
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	n := len(s)
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
 }
