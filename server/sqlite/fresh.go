@@ -59,7 +59,7 @@ func (db *DB) planCreates(preps []prepared, p core.Principal, now time.Time) {
 // is the same at any row position.
 func freshRow(pc *prepared, p core.Principal, at string) *freshRecord {
 	f := &freshRecord{rec: storedRecord{
-		state: syncproto.NewRecord(), team: p.TeamID, createdBy: p.UserID,
+		state: &syncproto.Record{Fields: make(map[string]syncproto.FieldState, len(pc.fields))}, team: p.TeamID, createdBy: p.UserID,
 		createdDevice: p.DeviceID, createdAt: at, updatedAt: at,
 	}}
 	w := syncproto.Write{Kind: pc.ch.Kind, Fields: pc.fields, BaseSeq: pc.baseSeq,
