@@ -6,41 +6,46 @@ import (
 	"unicode/utf8"
 )
 
-// AppendJSON appends the JSON encoding of the pull response to b. It
-// writes the same bytes as encoding/json for compact Fields, without
-// re-validating each record's fields (a pull of a thousand records is
-// mostly those bytes); Fields must be valid, compact JSON.
-func (r *PullResponse) AppendJSON(b []byte) []byte {
-	b = append(b, `{"cursor":`...)
-	b = AppendString(b, r.Cursor)
-	b = append(b, `,"has_more":`...)
-	b = strconv.AppendBool(b, r.HasMore)
-	b = append(b, `,"server_hlc":`...)
-	b = AppendString(b, r.ServerHLC)
-	b = append(b, `,"changes":[`...)
-	for i := range r.Changes {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = r.Changes[i].appendJSON(b)
-	}
-	return append(b, "]}"...)
+// EncodedPull is a pull page whose records are already in their wire
+// form: a server that reads them so appends them without decoding. Its
+// AppendJSON writes the bytes encoding/json writes for the PullResponse
+// it stands for.
+type EncodedPull struct {
+	Cursor    string
+	HasMore   bool
+	ServerHLC string
+	// Changes is the JSON array of the page's records, each as
+	// encoding/json writes a RecordChange; nil is an empty array.
+	Changes json.RawMessage
+	// Count is the number of records in Changes.
+	Count int
 }
 
-func (c *RecordChange) appendJSON(b []byte) []byte {
-	b = append(b, `{"collection":`...)
-	b = AppendString(b, c.Collection)
-	b = append(b, `,"id":`...)
-	b = AppendString(b, c.ID)
-	b = append(b, `,"deleted":`...)
-	b = strconv.AppendBool(b, c.Deleted)
-	if len(c.Fields) > 0 {
-		b = append(b, `,"fields":`...)
-		b = append(b, c.Fields...)
+// AppendJSON appends the page's JSON to b, position first (see
+// PullResponse).
+func (p *EncodedPull) AppendJSON(b []byte) []byte {
+	b = append(b, `{"cursor":`...)
+	b = AppendString(b, p.Cursor)
+	b = append(b, `,"has_more":`...)
+	b = strconv.AppendBool(b, p.HasMore)
+	b = append(b, `,"server_hlc":`...)
+	b = AppendString(b, p.ServerHLC)
+	b = append(b, `,"changes":`...)
+	if len(p.Changes) == 0 {
+		b = append(b, "[]"...)
+	} else {
+		b = append(b, p.Changes...)
 	}
-	b = append(b, `,"hlc":`...)
-	b = AppendString(b, c.HLC)
 	return append(b, '}')
+}
+
+// Decode returns the page as a PullResponse, as a phone reads it.
+func (p *EncodedPull) Decode() (*PullResponse, error) {
+	var r PullResponse
+	if err := json.Unmarshal(p.AppendJSON(nil), &r); err != nil {
+		return nil, err
+	}
+	return &r, nil
 }
 
 // AppendString appends s as a JSON string: plain ASCII directly, anything

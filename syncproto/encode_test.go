@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-func TestPullResponseAppendJSONMatchesEncodingJSON(t *testing.T) {
+func TestEncodedPullMatchesEncodingJSON(t *testing.T) {
 	// Stored fields are what encoding/json wrote, so they are escaped alike.
 	fields, _ := json.Marshal(map[string]any{"a": 1, "b": "x<y>&é"})
 	resp := PullResponse{
@@ -19,20 +19,27 @@ func TestPullResponseAppendJSONMatchesEncodingJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := resp.AppendJSON(nil); string(got) != string(want) {
+	changes, _ := json.Marshal(resp.Changes)
+	page := EncodedPull{Cursor: resp.Cursor, HasMore: resp.HasMore, ServerHLC: resp.ServerHLC, Changes: changes, Count: 2}
+	if got := page.AppendJSON(nil); string(got) != string(want) {
 		t.Fatalf("AppendJSON\n got %s\nwant %s", got, want)
+	}
+	back, err := page.Decode()
+	if err != nil || len(back.Changes) != 2 || back.Changes[1].ID != resp.Changes[1].ID || back.Cursor != resp.Cursor {
+		t.Fatalf("Decode = %+v, %v", back, err)
 	}
 	empty := PullResponse{Changes: []RecordChange{}, Cursor: "c\"q", ServerHLC: "é"}
 	want, _ = json.Marshal(&empty)
-	if got := empty.AppendJSON(nil); string(got) != string(want) {
+	emptyPage := EncodedPull{Cursor: empty.Cursor, ServerHLC: empty.ServerHLC}
+	if got := emptyPage.AppendJSON(nil); string(got) != string(want) {
 		t.Fatalf("AppendJSON\n got %s\nwant %s", got, want)
 	}
 }
 
 func TestReadPullHead(t *testing.T) {
-	fields, _ := json.Marshal(map[string]any{"a": 1})
-	page := PullResponse{
-		Changes:   []RecordChange{{Collection: "encounters", ID: "0190a1b2-c3d4-7e5f-8a9b-000000000001", Fields: fields, HLC: "1764230400123-00000-" + devA}},
+	page := EncodedPull{
+		Changes:   json.RawMessage(`[{"collection":"encounters","id":"0190a1b2-c3d4-7e5f-8a9b-000000000001","deleted":false,"fields":{"a":1},"hlc":"1764230400123-00000-` + devA + `"}]`),
+		Count:     1,
 		Cursor:    "MS4x.abc",
 		HasMore:   true,
 		ServerHLC: "1764230400125-00001-" + ServerNode,

@@ -43,7 +43,7 @@ func (s *Server) pullPage(c *gin.Context, limit int) ([]byte, func(), error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	s.metrics.pullRecords.Add(float64(len(resp.Changes)))
+	s.metrics.pullRecords.Add(float64(resp.Count))
 	plain := pullBuffers.Get().(*bytes.Buffer)
 	plain.Reset()
 	plain.Write(resp.AppendJSON(plain.AvailableBuffer()))

@@ -23,7 +23,7 @@ type Sync interface {
 	Push(ctx context.Context, p Principal, b PushBatch) (*syncproto.PushResponse, error)
 	// Pull returns the records of the caller's scope changed after cursor.
 	// Errors: invalid_cursor, cursor_expired.
-	Pull(ctx context.Context, p Principal, cursor string, limit int) (*syncproto.PullResponse, error)
+	Pull(ctx context.Context, p Principal, cursor string, limit int) (*syncproto.EncodedPull, error)
 }
 
 // Accounts logs people in and manages users and devices.

@@ -109,7 +109,11 @@ func (ph *phone) pullAll(tb testing.TB, db *DB, cursor string) (map[string]syncp
 	tb.Helper()
 	got := map[string]syncproto.RecordChange{}
 	for {
-		resp, err := db.Pull(context.Background(), ph.p, cursor, 100)
+		page, err := db.Pull(context.Background(), ph.p, cursor, 100)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		resp, err := page.Decode()
 		if err != nil {
 			tb.Fatal(err)
 		}

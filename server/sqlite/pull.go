@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 
 	"urcsync/server/core"
 	"urcsync/syncproto"
@@ -15,12 +14,19 @@ const (
 	MaxPullLimit     = 1000
 )
 
+// wireRecord is the SQL that writes a record row as encoding/json writes
+// its syncproto.RecordChange, so that a pull converts one text column per
+// record instead of five. Collection names, ids and stamps are stored only
+// after validation and need no escaping; doc is stored JSON.
+const wireRecord = `'{"collection":"' || collection || '","id":"' || id || '","deleted":' ||
+	CASE WHEN deleted THEN 'true' ELSE 'false,"fields":' || doc END || ',"hlc":"' || hlc || '"}'`
+
 // Pull returns the records of the caller's scope changed after cursor, in
-// server order: one indexed range scan on (team_id, seq), or on seq for
-// admins, inside one read snapshot. The final cursor (has_more false) is
-// the snapshot's highest position, so a phone's base_cursor says exactly
-// what it had seen.
-func (db *DB) Pull(ctx context.Context, p core.Principal, cursorText string, limit int) (*syncproto.PullResponse, error) {
+// server order, in their wire form: one indexed range scan on
+// (team_id, seq), or on seq for admins, inside one read snapshot. The
+// final cursor (has_more false) is the snapshot's highest position, so a
+// phone's base_cursor says exactly what it had seen.
+func (db *DB) Pull(ctx context.Context, p core.Principal, cursorText string, limit int) (*syncproto.EncodedPull, error) {
 	var after int64
 	if cursorText != "" {
 		cur, err := db.cursors.decode(cursorText)
@@ -43,44 +49,51 @@ func (db *DB) Pull(ctx context.Context, p core.Principal, cursorText string, lim
 	defer tx.Rollback()
 	var rows *sql.Rows
 	if p.IsAdmin() {
-		rows, err = tx.QueryContext(ctx, `SELECT seq, collection, id, deleted, hlc, doc FROM records WHERE seq > ? ORDER BY seq LIMIT ?`, after, limit+1)
+		rows, err = tx.QueryContext(ctx, `SELECT seq, `+wireRecord+` FROM records WHERE seq > ? ORDER BY seq LIMIT ?`, after, limit+1)
 	} else {
-		rows, err = tx.QueryContext(ctx, `SELECT seq, collection, id, deleted, hlc, doc FROM records WHERE team_id = ? AND seq > ? ORDER BY seq LIMIT ?`, p.TeamID, after, limit+1)
+		rows, err = tx.QueryContext(ctx, `SELECT seq, `+wireRecord+` FROM records WHERE team_id = ? AND seq > ? ORDER BY seq LIMIT ?`, p.TeamID, after, limit+1)
 	}
 	if err != nil {
 		return nil, err
 	}
-	resp := &syncproto.PullResponse{Changes: make([]syncproto.RecordChange, 0, min(limit, 64))}
+	page := &syncproto.EncodedPull{}
+	var b []byte
 	last := after
 	for rows.Next() {
-		if len(resp.Changes) == limit {
-			resp.HasMore = true
+		if page.Count == limit {
+			page.HasMore = true
 			break
 		}
-		var rc syncproto.RecordChange
-		var doc string
-		if err := rows.Scan(&last, &rc.Collection, &rc.ID, &rc.Deleted, &rc.HLC, &doc); err != nil {
+		var rec sql.RawBytes
+		if err := rows.Scan(&last, &rec); err != nil {
 			rows.Close()
 			return nil, err
 		}
-		if !rc.Deleted {
-			rc.Fields = json.RawMessage(doc)
+		if b == nil {
+			b = make([]byte, 0, min(limit, 1000)*(len(rec)+64))
+			b = append(b, '[')
+		} else {
+			b = append(b, ',')
 		}
-		resp.Changes = append(resp.Changes, rc)
+		b = append(b, rec...)
+		page.Count++
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	if !resp.HasMore {
+	if b != nil {
+		page.Changes = append(b, ']')
+	}
+	if !page.HasMore {
 		var top sql.NullInt64
 		if err := tx.QueryRowContext(ctx, `SELECT max(seq) FROM records`).Scan(&top); err != nil {
 			return nil, err
 		}
 		last = max(last, top.Int64)
 	}
-	resp.Cursor = db.cursors.encode(cursor{Seq: last, UserID: p.UserID, Epoch: p.TeamEpoch})
+	page.Cursor = db.cursors.encode(cursor{Seq: last, UserID: p.UserID, Epoch: p.TeamEpoch})
 	// Read after the snapshot: every stamp in it was observed before.
-	resp.ServerHLC = db.ServerHLC()
-	return resp, nil
+	page.ServerHLC = db.ServerHLC()
+	return page, nil
 }

@@ -38,7 +38,7 @@ func TestPullScopeAndPaging(t *testing.T) {
 	}
 	// Nothing new: an empty page at the end.
 	resp, err := db.Pull(context.Background(), a.p, cur, 0)
-	if err != nil || len(resp.Changes) != 0 || resp.HasMore {
+	if err != nil || resp.Count != 0 || resp.HasMore {
 		t.Fatalf("pull at the end: %+v %v", resp, err)
 	}
 	// A record changed again comes again.
@@ -61,11 +61,11 @@ func TestPullLimitClampedAndCursorErrors(t *testing.T) {
 		a.push(t, db, a.change("encounters", newID(), "upsert", encounter(nil), ""))
 	}
 	resp, err := db.Pull(context.Background(), a.p, "", 1)
-	if err != nil || len(resp.Changes) != 1 || !resp.HasMore {
-		t.Fatalf("limit 1: %d changes has_more=%v err=%v", len(resp.Changes), resp.HasMore, err)
+	if err != nil || resp.Count != 1 || !resp.HasMore {
+		t.Fatalf("limit 1: %d changes has_more=%v err=%v", resp.Count, resp.HasMore, err)
 	}
-	if resp, _ := db.Pull(context.Background(), a.p, "", 5000); len(resp.Changes) != 3 {
-		t.Fatalf("limit 5000 clamped: %d changes", len(resp.Changes))
+	if resp, _ := db.Pull(context.Background(), a.p, "", 5000); resp.Count != 3 {
+		t.Fatalf("limit 5000 clamped: %d changes", resp.Count)
 	}
 	if _, err := db.Pull(context.Background(), a.p, "bm90LWEtY3Vyc29y.xxxx", 0); core.ErrorCode(err) != syncproto.CodeInvalidCursor {
 		t.Fatalf("forged cursor: %v, want invalid_cursor", err)

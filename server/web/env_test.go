@@ -127,7 +127,11 @@ func (ph *phone) pull() (map[string]map[string]json.RawMessage, string) {
 	out := map[string]map[string]json.RawMessage{}
 	cursor := ""
 	for {
-		resp, err := ph.e.db.Pull(context.Background(), ph.p, cursor, 1000)
+		page, err := ph.e.db.Pull(context.Background(), ph.p, cursor, 1000)
+		if err != nil {
+			ph.e.t.Fatal(err)
+		}
+		resp, err := page.Decode()
 		if err != nil {
 			ph.e.t.Fatal(err)
 		}
