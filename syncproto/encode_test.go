@@ -1,7 +1,9 @@
 package syncproto
 
 import (
+	"bytes"
 	"encoding/json"
+	"strings"
 	"testing"
 )
 
@@ -44,12 +46,12 @@ func TestReadPullHead(t *testing.T) {
 		HasMore:   true,
 		ServerHLC: "1764230400125-00001-" + ServerNode,
 	}
-	h, ok := ReadPullHead(page.AppendJSON(nil))
+	h, ok := ReadPullHead(bytes.NewReader(page.AppendJSON(nil)))
 	if !ok || h.Cursor != "MS4x.abc" || !h.HasMore {
 		t.Fatalf("ReadPullHead = %+v, %v", h, ok)
 	}
 	page.HasMore, page.Cursor = false, "c\"q"
-	if h, ok := ReadPullHead(page.AppendJSON(nil)); !ok || h.Cursor != `c"q` || h.HasMore {
+	if h, ok := ReadPullHead(bytes.NewReader(page.AppendJSON(nil))); !ok || h.Cursor != `c"q` || h.HasMore {
 		t.Fatalf("ReadPullHead of the last page = %+v, %v", h, ok)
 	}
 	for _, other := range []string{
@@ -59,7 +61,7 @@ func TestReadPullHead(t *testing.T) {
 		`[]`,
 		`{"cursor":"x","has_more":`,
 	} {
-		if h, ok := ReadPullHead([]byte(other)); ok {
+		if h, ok := ReadPullHead(strings.NewReader(other)); ok {
 			t.Errorf("ReadPullHead(%s) = %+v, true; want false", other, h)
 		}
 	}

@@ -1,7 +1,7 @@
 package syncproto
 
 import (
-	"bytes"
+	"io"
 
 	"github.com/go-json-experiment/json/jsontext"
 )
@@ -13,11 +13,12 @@ type PullHead struct {
 	HasMore bool
 }
 
-// ReadPullHead reads cursor and has_more from the start of a pull page
-// without reading its records. ok is false when the page does not begin
-// with both (another server's order): read the whole page instead.
-func ReadPullHead(page []byte) (h PullHead, ok bool) {
-	d := jsontext.NewDecoder(bytes.NewReader(page))
+// ReadPullHead reads cursor and has_more from the start of a pull page,
+// as the page arrives, without reading its records (it may read ahead a
+// little). ok is false when the page does not begin with both (another
+// server's order): read the whole page instead.
+func ReadPullHead(page io.Reader) (h PullHead, ok bool) {
+	d := jsontext.NewDecoder(page)
 	if t, err := d.ReadToken(); err != nil || t.Kind() != '{' {
 		return h, false
 	}

@@ -57,6 +57,9 @@ type apiRequest struct {
 	// token, when set, is the session token to send, read by the caller
 	// (a request sent while another goroutine holds the store).
 	token string
+	// peek, when set, is given each 2xx answer's body as it arrives; what
+	// it reads is kept for decoding.
+	peek func(io.Reader)
 }
 
 // retryable is an outcome after which the same request is sent again: a
@@ -98,7 +101,7 @@ func (c *Client) send(ctx context.Context, r apiRequest, out any) error {
 		target += "?" + r.query.Encode()
 	}
 	for attempt := 1; ; attempt++ {
-		err := c.attempt(ctx, r.method, target, body, gzipped, token, out)
+		err := c.attempt(ctx, r.method, target, body, gzipped, token, r.peek, out)
 		var retry *retryable
 		if err == nil || !errors.As(err, &retry) {
 			return err
@@ -124,7 +127,7 @@ func (c *Client) send(ctx context.Context, r apiRequest, out any) error {
 }
 
 // attempt sends the request once.
-func (c *Client) attempt(ctx context.Context, method, target string, body []byte, gzipped bool, token string, out any) error {
+func (c *Client) attempt(ctx context.Context, method, target string, body []byte, gzipped bool, token string, peek func(io.Reader), out any) error {
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body)
@@ -152,7 +155,10 @@ func (c *Client) attempt(ctx context.Context, method, target string, body []byte
 		return &retryable{err: fmt.Errorf("%s %s: %w", method, req.URL.Path, err), after: -1}
 	}
 	defer resp.Body.Close()
-	data, err := readBody(resp)
+	if resp.StatusCode < 200 || resp.StatusCode >= 300 {
+		peek = nil
+	}
+	data, err := readBody(resp, peek)
 	if err != nil {
 		return &retryable{err: fmt.Errorf("%s %s: reading answer: %w", method, req.URL.Path, err), after: -1}
 	}
@@ -177,8 +183,8 @@ func (c *Client) attempt(ctx context.Context, method, target string, body []byte
 }
 
 // readBody reads the whole answer, decoding gzip when the transport left
-// it encoded.
-func readBody(resp *http.Response) ([]byte, error) {
+// it encoded; peek, when not nil, sees the start of it first.
+func readBody(resp *http.Response, peek func(io.Reader)) ([]byte, error) {
 	var r io.Reader = resp.Body
 	if strings.EqualFold(strings.TrimSpace(resp.Header.Get("Content-Encoding")), "gzip") {
 		zr, err := gzip.NewReader(resp.Body)
@@ -188,14 +194,18 @@ func readBody(resp *http.Response) ([]byte, error) {
 		defer zr.Close()
 		r = zr
 	}
-	data, err := io.ReadAll(io.LimitReader(r, maxResponseBytes+1))
-	if err != nil {
+	r = io.LimitReader(r, maxResponseBytes+1)
+	var seen bytes.Buffer
+	if peek != nil {
+		peek(io.TeeReader(r, &seen))
+	}
+	if _, err := seen.ReadFrom(r); err != nil {
 		return nil, err
 	}
-	if len(data) > maxResponseBytes {
+	if seen.Len() > maxResponseBytes {
 		return nil, fmt.Errorf("answer larger than %d bytes", maxResponseBytes)
 	}
-	return data, nil
+	return seen.Bytes(), nil
 }
 
 func gzipBytes(b []byte) ([]byte, error) {

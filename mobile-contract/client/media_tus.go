@@ -58,7 +58,7 @@ func (c *Client) tusRequest(ctx context.Context, token, method, target string, h
 		return tusAnswer{}, fmt.Errorf("%s %s: %w", method, req.URL.Path, err)
 	}
 	defer resp.Body.Close()
-	data, err := readBody(resp)
+	data, err := readBody(resp, nil)
 	if err != nil {
 		return tusAnswer{}, fmt.Errorf("%s %s: reading answer: %w", method, req.URL.Path, err)
 	}

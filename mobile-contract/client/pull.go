@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -53,9 +54,9 @@ func (c *Client) Pull(ctx context.Context) (PullReport, error) {
 }
 
 // pullPages pulls from the saved position until the server has no more.
-// As soon as a page's position is read, the next page is asked for, so
-// that the server (and the network's round trip) works while this page
-// is decoded and stored.
+// As soon as a page's position has arrived, the next page is asked for,
+// so that the server (and the network's round trip) works while this
+// page is received, decoded and stored.
 func (c *Client) pullPages(ctx context.Context, rep *PullReport) error {
 	cursor, err := getState(c.db, keyPullCursor)
 	if err != nil {
@@ -70,13 +71,14 @@ func (c *Client) pullPages(ctx context.Context, rep *PullReport) error {
 	defer cancel() // ends a page asked for ahead when this pull stops
 	next := c.fetchPage(ctx, cursor)
 	for {
-		got := <-next
+		this := next
+		next = nil
+		if h := <-this.head; h.HasMore && h.Cursor != "" && h.Cursor != cursor {
+			next = c.fetchPage(ctx, h.Cursor)
+		}
+		got := <-this.page
 		if got.err != nil {
 			return got.err
-		}
-		next = nil
-		if head, ok := syncproto.ReadPullHead(got.body); ok && head.HasMore && head.Cursor != "" && head.Cursor != cursor {
-			next = c.fetchPage(ctx, head.Cursor)
 		}
 		var page syncproto.PullResponse
 		if err := jsonv2.Unmarshal(got.body, &page); err != nil {
@@ -93,11 +95,27 @@ func (c *Client) pullPages(ctx context.Context, rep *PullReport) error {
 		if page.Cursor == "" || page.Cursor == cursor {
 			return fmt.Errorf("server said has_more without moving the cursor")
 		}
+		if next != nil && next.after != page.Cursor {
+			// The page was sent again after its start, and changed.
+			next.cancel()
+			next = nil
+		}
 		cursor = page.Cursor
 		if next == nil {
 			next = c.fetchPage(ctx, cursor)
 		}
 	}
+}
+
+// pageFetch is a pull page being asked for in the background.
+type pageFetch struct {
+	after  string
+	cancel context.CancelFunc
+	// head gets the page's position once: when it has arrived at the
+	// start of the page (the server writes it first), else a zero head
+	// just before page.
+	head chan syncproto.PullHead
+	page chan fetchedPage
 }
 
 // fetchedPage is one pull page's body as received, or why not.
@@ -108,20 +126,31 @@ type fetchedPage struct {
 
 // fetchPage asks for the page after cursor in the background. The token
 // is read here, since the store may be busy storing a page meanwhile.
-func (c *Client) fetchPage(ctx context.Context, cursor string) <-chan fetchedPage {
+func (c *Client) fetchPage(ctx context.Context, cursor string) *pageFetch {
+	ctx, cancel := context.WithCancel(ctx)
+	f := &pageFetch{after: cursor, cancel: cancel, head: make(chan syncproto.PullHead, 1), page: make(chan fetchedPage, 1)}
 	q := url.Values{}
 	if cursor != "" {
 		q.Set("cursor", cursor)
 	}
 	q.Set("limit", strconv.Itoa(c.opt.BatchSize))
-	ch := make(chan fetchedPage, 1)
 	token, _ := getState(c.db, keyToken) // if unread, send reads it again and says why
 	go func() {
+		told := false
+		peek := func(r io.Reader) {
+			if h, ok := syncproto.ReadPullHead(r); ok && !told {
+				f.head <- h
+				told = true
+			}
+		}
 		var got fetchedPage
-		got.err = c.send(ctx, apiRequest{method: http.MethodGet, path: "/v1/sync/pull", query: q, auth: true, token: token}, &got.body)
-		ch <- got
+		got.err = c.send(ctx, apiRequest{method: http.MethodGet, path: "/v1/sync/pull", query: q, auth: true, token: token, peek: peek}, &got.body)
+		if !told {
+			f.head <- syncproto.PullHead{}
+		}
+		f.page <- got
 	}()
-	return ch
+	return f
 }
 
 // applyPage applies one page and saves its cursor in one transaction.

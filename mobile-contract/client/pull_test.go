@@ -240,3 +240,42 @@ func TestPullAsksForTheNextPageWhileStoringThisOne(t *testing.T) {
 		t.Fatalf("pull %+v ending at %q, want 5 records in 3 pages ending at c5", rep, c.Cursor())
 	}
 }
+
+// A page asked for ahead on the strength of a page's first bytes is
+// dropped when that page, sent again after a cut, ends at another
+// position: no record between the two positions is skipped.
+func TestPullDropsThePageAheadWhenAResentPageMoved(t *testing.T) {
+	f := newFakeServer(t)
+	opt := testOptions()
+	opt.BatchSize = 2
+	c := loggedIn(t, f, opt)
+	for range 5 {
+		f.put("encounters", newID(), map[string]any{"x": 1})
+	}
+	var cut atomic.Bool
+	f.setHook(func(w http.ResponseWriter, r *http.Request, _ []byte) bool {
+		if r.URL.Path != "/v1/sync/pull" || r.URL.Query().Get("cursor") != "" || !cut.CompareAndSwap(false, true) {
+			return false
+		}
+		conn, buf, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			t.Errorf("hijack: %v", err)
+			return true
+		}
+		buf.WriteString("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n" +
+			`{"cursor":"c4","has_more":true,"server_hlc":"x","changes":[`)
+		buf.Flush()
+		conn.Close()
+		return true
+	})
+	rep, err := c.Pull(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !cut.Load() {
+		t.Fatal("the first page was not cut")
+	}
+	if recs, _ := c.Records("encounters"); len(recs) != 5 || c.Cursor() != "c5" {
+		t.Fatalf("%d records ending at %q after %+v, want all 5 ending at c5", len(recs), c.Cursor(), rep)
+	}
+}

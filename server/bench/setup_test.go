@@ -151,6 +151,16 @@ func (s *server) call(method, path, token string, body []byte, out any) error {
 
 // exchange does one request and returns a 200 answer's body as sent.
 func (s *server) exchange(method, path, token string, body []byte) ([]byte, error) {
+	resp, err := s.open(method, path, token, body)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	return io.ReadAll(resp.Body)
+}
+
+// open sends one request and returns a 200 answer, its body unread.
+func (s *server) open(method, path, token string, body []byte) (*http.Response, error) {
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body)
@@ -169,12 +179,12 @@ func (s *server) exchange(method, path, token string, body []byte) ([]byte, erro
 	if err != nil {
 		return nil, err
 	}
-	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
+		defer resp.Body.Close()
 		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
 		return nil, fmt.Errorf("%s %s: %s: %s", method, path, resp.Status, msg)
 	}
-	return io.ReadAll(resp.Body)
+	return resp, nil
 }
 
 // row is one change or record as the baselines store it: what the store
@@ -375,31 +385,49 @@ func (s *server) pushAll(accounts []*account, bodies [][][]byte, size int) error
 }
 
 // pullAll follows the cursor from the beginning to the end, decoding every
-// page as a phone does, and returns the records and pages it got. Like the
-// reference client, it asks for the next page as soon as it has read a
-// page's position, and decodes the records while that request is served.
+// page as a phone does, and returns the records and pages it got. It asks
+// for the next page as soon as a page's position has arrived, and takes
+// in and decodes the records while that request is served.
 func (s *server) pullAll(a *account, limit int) (records, pages int, err error) {
+	// fetch sends a page's position as soon as it has arrived, then the
+	// whole page.
 	fetch := func(cursor string) <-chan fetchedPage {
-		ch := make(chan fetchedPage, 1)
+		ch := make(chan fetchedPage, 2)
 		go func() {
 			path := fmt.Sprintf("/v1/sync/pull?limit=%d&cursor=%s", limit, url.QueryEscape(cursor))
-			body, err := s.exchange(http.MethodGet, path, a.token, nil)
-			ch <- fetchedPage{body, err}
+			resp, err := s.open(http.MethodGet, path, a.token, nil)
+			if err != nil {
+				ch <- fetchedPage{err: err}
+				return
+			}
+			defer resp.Body.Close()
+			buf := pageBuffers.Get().(*bytes.Buffer)
+			buf.Reset()
+			head, ok := syncproto.ReadPullHead(io.TeeReader(resp.Body, buf))
+			ch <- fetchedPage{head: head, headOK: ok}
+			_, err = buf.ReadFrom(resp.Body)
+			ch <- fetchedPage{body: buf, err: err}
 		}()
 		return ch
 	}
-	next := fetch("")
+	this := fetch("")
 	for {
-		pg := <-next
+		h := <-this
+		if h.err != nil {
+			return records, pages, h.err
+		}
+		var next <-chan fetchedPage
+		if h.headOK && h.head.HasMore {
+			next = fetch(h.head.Cursor)
+		}
+		pg := <-this
 		if pg.err != nil {
 			return records, pages, pg.err
 		}
-		next = nil
-		if head, ok := syncproto.ReadPullHead(pg.body); ok && head.HasMore {
-			next = fetch(head.Cursor)
-		}
 		var resp syncproto.PullResponse
-		if err := jsonv2.Unmarshal(pg.body, &resp); err != nil {
+		err := jsonv2.Unmarshal(pg.body.Bytes(), &resp)
+		pageBuffers.Put(pg.body)
+		if err != nil {
 			return records, pages, err
 		}
 		records += len(resp.Changes)
@@ -407,17 +435,25 @@ func (s *server) pullAll(a *account, limit int) (records, pages int, err error) 
 		if !resp.HasMore {
 			return records, pages, nil
 		}
-		if next == nil {
+		if next == nil || h.head.Cursor != resp.Cursor {
 			next = fetch(resp.Cursor)
 		}
+		this = next
 	}
 }
 
-// fetchedPage is one pull page's body as received, or why not.
+// fetchedPage is, first, a pull page's position as soon as it arrived,
+// then the page as received; or why not.
 type fetchedPage struct {
-	body []byte
-	err  error
+	head   syncproto.PullHead
+	headOK bool
+	body   *bytes.Buffer
+	err    error
 }
+
+// pageBuffers recycles the phone's page buffers, as a phone would keep
+// one or two.
+var pageBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // serverPullAll follows the cursor from the beginning to the end as
 // pullAll does, but calls the server's handler in this process with a
