@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"iter"
+	"maps"
 	"path"
 	"regexp"
 	"slices"
@@ -204,17 +206,14 @@ func (r *Registry) Collections() []string {
 	return slices.Clone(r.names)
 }
 
-// References maps each reference field of collection to the collection it
-// references (the fields' "x-references"). It is empty for an unknown
-// collection.
-func (r *Registry) References(collection string) map[string]string {
-	out := map[string]string{}
+// References yields each reference field of collection with the
+// collection it references (the fields' "x-references"), in no set
+// order; nothing for an unknown collection.
+func (r *Registry) References(collection string) iter.Seq2[string, string] {
 	if c := r.colls[collection]; c != nil {
-		for f, t := range c.refs {
-			out[f] = t
-		}
+		return maps.All(c.refs)
 	}
-	return out
+	return func(func(string, string) bool) {}
 }
 
 // HasDefaults reports whether collection has any server-set default.

@@ -349,7 +349,7 @@ func TestReferencesAndDefaults(t *testing.T) {
 		"unknown":       {},
 	}
 	for c, want := range refs {
-		if got := r.References(c); !maps.Equal(got, want) {
+		if got := maps.Collect(r.References(c)); !maps.Equal(got, want) {
 			t.Errorf("References(%s) = %v, want %v", c, got, want)
 		}
 	}

@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"bytes"
-	"encoding/json"
 	"time"
 
 	"urcsync/server/core"
@@ -20,7 +19,6 @@ type freshRecord struct {
 	doc    string
 	state  []byte
 	result syncproto.PushResult
-	stored string // result as kept with the op
 }
 
 // planCreates works out the fresh row of every change of a push that
@@ -76,11 +74,6 @@ func freshRow(pc *prepared, p core.Principal, at string) *freshRecord {
 	}
 	f.state, f.doc = state, renderDoc(&f.rec)
 	f.result = syncproto.PushResult{OpID: pc.opID, Status: syncproto.StatusApplied}
-	stored, err := json.Marshal(f.result)
-	if err != nil {
-		return nil
-	}
-	f.stored = string(stored)
 	return f
 }
 
@@ -105,7 +98,7 @@ func (a *applier) create(pc *prepared) (syncproto.PushResult, bool, error) {
 	if err := a.db.afterChange(a.tx, ch.Collection, ch.ID, pc.fields); err != nil {
 		return f.result, false, err
 	}
-	op := storedOp{hash: pc.hash, result: f.stored}
+	op := storedOp{hash: pc.hash} // a plain applied: kept as ""
 	a.ops[pc.opID] = op
 	a.newOps = append(a.newOps, newOp{id: pc.opID, storedOp: op})
 	return f.result, true, nil

@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"bytes"
 	"database/sql"
 	"encoding/json"
 	"errors"
@@ -71,8 +72,11 @@ func (a *applier) merge(pc *prepared) (syncproto.PushResult, *syncproto.ChangeEr
 	if err := a.db.afterChange(a.tx, ch.Collection, ch.ID, pc.fields); err != nil {
 		return res, nil, err
 	}
-	stored, _ := json.Marshal(res)
-	op := storedOp{hash: pc.hash, result: string(stored)}
+	stored, err := keptResult(res)
+	if err != nil {
+		return res, nil, err
+	}
+	op := storedOp{hash: pc.hash, result: stored}
 	a.ops[pc.opID] = op
 	a.newOps = append(a.newOps, newOp{id: pc.opID, storedOp: op})
 	return res, nil, nil
@@ -92,8 +96,8 @@ func (a *applier) checkReferences(collection string, fields map[string]json.RawM
 		if !ok {
 			continue
 		}
-		var id string
-		if json.Unmarshal(raw, &id) != nil || id == "" {
+		id, ok := referencedID(raw)
+		if !ok {
 			continue
 		}
 		key := target + "/" + id
@@ -110,6 +114,19 @@ func (a *applier) checkReferences(collection string, fields map[string]json.RawM
 		}
 	}
 	return nil, nil
+}
+
+// referencedID reads a reference field's value: a string, usually the
+// canonical UUID the schema check leaves, which needs no unescaping.
+func referencedID(raw json.RawMessage) (string, bool) {
+	if n := len(raw); n > 2 && raw[0] == '"' && raw[n-1] == '"' && bytes.IndexByte(raw, '\\') < 0 {
+		return string(raw[1 : n-1]), true
+	}
+	var id string
+	if json.Unmarshal(raw, &id) != nil || id == "" {
+		return "", false
+	}
+	return id, true
 }
 
 // loadTeam returns the team of a record, or "" when there is none.

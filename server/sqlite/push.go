@@ -93,10 +93,20 @@ type applier struct {
 	recs pushRecords
 }
 
-// storedOp is an applied op as kept for idempotent re-sends.
+// storedOp is an applied op as kept for idempotent re-sends. result is
+// the first answer as JSON, or "" when it said no more than applied.
 type storedOp struct {
 	hash   []byte
 	result string
+}
+
+// keptResult is the form of an applied change's answer kept with its op.
+func keptResult(res syncproto.PushResult) (string, error) {
+	if res.Error == nil && len(res.Conflicts) == 0 && len(res.Superseded) == 0 && res.Restamped == "" {
+		return "", nil
+	}
+	b, err := json.Marshal(res)
+	return string(b), err
 }
 
 // newOp is an op applied by the push being written.
@@ -200,8 +210,10 @@ func (a *applier) lookupOp(pc *prepared) (syncproto.PushResult, bool, error) {
 		return res, true, a.keepRejected(pc, rej)
 	}
 	var res syncproto.PushResult
-	if err := json.Unmarshal([]byte(result), &res); err != nil {
-		return res, false, err
+	if result != "" {
+		if err := json.Unmarshal([]byte(result), &res); err != nil {
+			return res, false, err
+		}
 	}
 	res.OpID = pc.opID
 	res.Status = syncproto.StatusDuplicate

@@ -145,10 +145,15 @@ func TestPushRestampsSkewedAndOutOfOrderStamps(t *testing.T) {
 	// A phone whose clock is two hours ahead.
 	ahead := syncproto.NewClock(ph.p.DeviceID, syncproto.HLC{}, func() time.Time { return clk.now().Add(2 * time.Hour) })
 	ph.clk = ahead
-	r := ph.push(t, db, ph.change("encounters", id, "upsert", encounter(nil), ""))[0]
+	skewed := ph.change("encounters", id, "upsert", encounter(nil), "")
+	r := ph.push(t, db, skewed)[0]
 	wantStatus(t, r, syncproto.StatusApplied)
 	if r.Restamped == "" || !strings.HasSuffix(r.Restamped, syncproto.ServerNode) {
 		t.Fatalf("skewed stamp not restamped: %+v", r)
+	}
+	// Sent again, it is a duplicate with the first answer's restamp.
+	if again := ph.push(t, db, skewed)[0]; again.Status != syncproto.StatusDuplicate || again.Restamped != r.Restamped {
+		t.Fatalf("re-sent skewed change: %+v, want duplicate restamped %s", again, r.Restamped)
 	}
 	if h := syncproto.MustParseHLC(r.Restamped); h.Time().After(clk.now().Add(time.Second)) {
 		t.Fatalf("restamp %s is not near the server's clock", r.Restamped)
