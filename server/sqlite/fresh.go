@@ -100,6 +100,8 @@ func (a *applier) create(pc *prepared) (syncproto.PushResult, bool, error) {
 	}
 	op := storedOp{hash: pc.hash} // a plain applied: kept as ""
 	a.ops[pc.opID] = op
-	a.newOps = append(a.newOps, newOp{id: pc.opID, storedOp: op})
+	if !pc.claimed {
+		a.newOps = append(a.newOps, newOp{id: pc.opID, storedOp: op})
+	}
 	return f.result, true, nil
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -33,6 +34,36 @@ func newTwin(t *testing.T, clk *testClock, noFresh bool) *twin {
 	return tw
 }
 
+// opResults is the kept answer of every op, sorted, ids replaced by names.
+func (tw *twin) opResults(t *testing.T) []string {
+	rows, err := tw.db.read.Query(`SELECT result FROM ops ORDER BY result`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var r string
+		if err := rows.Scan(&r); err != nil {
+			t.Fatal(err)
+		}
+		var res syncproto.PushResult
+		if r != "" {
+			if err := json.Unmarshal([]byte(r), &res); err != nil {
+				t.Fatal(err)
+			}
+			res.OpID = ""
+			for i := range res.Conflicts {
+				res.Conflicts[i].ConflictID = ""
+			}
+		}
+		b, _ := json.Marshal(res)
+		out = append(out, tw.names.Replace(string(b)))
+	}
+	slices.Sort(out)
+	return out
+}
+
 // rows is every record row in seq order, ids replaced by names.
 func (tw *twin) rows(t *testing.T) []string {
 	rows, err := tw.db.read.Query(`SELECT collection, id, team_id, deleted, hlc, created_by, created_device, created_at, updated_at, doc, CAST(state AS TEXT) FROM records ORDER BY seq`)
@@ -59,11 +90,19 @@ type step struct {
 	fields         map[string]any
 	skew           time.Duration
 	resendOf       int // 1 + index of an earlier step to send again, or 0
+	reuseOf        int // 1 + index of an earlier step whose op_id to use for this record
 }
 
 func (tw *twin) raw(s step, sent []json.RawMessage) json.RawMessage {
 	if s.resendOf > 0 {
 		return sent[s.resendOf-1]
+	}
+	if s.reuseOf > 0 {
+		var ch map[string]any
+		json.Unmarshal(sent[s.reuseOf-1], &ch)
+		ch["id"] = s.id
+		b, _ := json.Marshal(ch)
+		return b
 	}
 	ph := tw.phones[s.phone]
 	ch := map[string]any{"op_id": newID(), "collection": s.collection, "id": s.id, "kind": s.kind, "hlc": ph.clk.Now().String()}
@@ -112,7 +151,11 @@ func randomPushes(rng *rand.Rand) [][]step {
 			case r < 8:
 				s.kind = syncproto.KindDelete
 			case r < 9 && before > 0:
-				s.resendOf = 1 + rng.IntN(before)
+				if rng.IntN(4) == 0 {
+					s.id, s.reuseOf = newID(), 1+rng.IntN(before)
+				} else {
+					s.resendOf = 1 + rng.IntN(before)
+				}
 			default:
 				s.fields = map[string]any{"category": "gelandangan", "notes": "later"}
 				if coll == "encounters" {
@@ -177,6 +220,9 @@ func TestFreshCreatesMatchTheGeneralPath(t *testing.T) {
 			}
 			if planned == 0 {
 				t.Fatal("no change was planned as a create")
+			}
+			if got, want := fast.opResults(t), general.opResults(t); !slices.Equal(got, want) {
+				t.Fatalf("kept op answers\n %q\nthe general path keeps\n %q", got, want)
 			}
 			got, want := fast.rows(t), general.rows(t)
 			if len(got) != len(want) {

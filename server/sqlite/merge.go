@@ -78,6 +78,9 @@ func (a *applier) merge(pc *prepared) (syncproto.PushResult, *syncproto.ChangeEr
 	}
 	op := storedOp{hash: pc.hash, result: stored}
 	a.ops[pc.opID] = op
+	if pc.claimed {
+		return res, nil, a.settleClaim(pc, &res, stored)
+	}
 	a.newOps = append(a.newOps, newOp{id: pc.opID, storedOp: op})
 	return res, nil, nil
 }

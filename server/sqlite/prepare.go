@@ -27,6 +27,7 @@ type prepared struct {
 	fields  map[string]json.RawMessage // schema-checked, canonical
 	rej     *syncproto.ChangeError
 	fresh   *freshRecord // the row if it is a create, worked out early
+	claimed bool         // its op row was written before applying (claimOps)
 }
 
 func reject(code, field, msg string) *syncproto.ChangeError {

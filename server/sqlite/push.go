@@ -35,6 +35,9 @@ func (db *DB) Push(ctx context.Context, p core.Principal, b core.PushBatch) (*sy
 	results := make([]syncproto.PushResult, len(preps))
 	err = db.w.do(ctx, func(tx *wtx) error {
 		a := applier{db: db, tx: tx, p: p, now: now, at: formatTime(now), teams: map[string]string{}}
+		if err := claimOps(tx, preps); err != nil {
+			return err
+		}
 		var err error
 		if a.ops, err = loadOps(tx, preps); err != nil {
 			return err
@@ -136,12 +139,13 @@ func insertOps(tx *wtx, ops []newOp) error {
 }
 
 // loadOps reads which op_ids of a push were applied before, in one
-// query per maxInIDs ids instead of one per change.
+// query per maxInIDs ids instead of one per change; claimed ones are
+// known to be new.
 func loadOps(tx *wtx, preps []prepared) (map[string]storedOp, error) {
 	ops := map[string]storedOp{}
 	ids := make([]any, 0, len(preps))
 	for i := range preps {
-		if preps[i].validOp {
+		if preps[i].validOp && !preps[i].claimed {
 			ids = append(ids, preps[i].opID)
 		}
 	}
@@ -185,6 +189,11 @@ func (a *applier) apply(pc *prepared) (syncproto.PushResult, error) {
 	}
 	if rej != nil {
 		res = syncproto.PushResult{OpID: pc.opID, Status: syncproto.StatusRejected, Error: rej}
+		if pc.claimed {
+			if err := a.settleClaim(pc, &res, ""); err != nil {
+				return res, err
+			}
+		}
 		if rej.Code == syncproto.CodeForbidden || rej.Code == syncproto.CodeInvalidReference {
 			target := pc.ch.Collection + "/" + pc.ch.ID
 			if err := a.db.appendAudit(a.tx, entryFor(a.p, "out_of_scope_attempt", target, a.p.TeamID, map[string]any{"code": rej.Code, "op_id": pc.opID})); err != nil {
