@@ -85,7 +85,23 @@ func (h HLC) String() string {
 	if h.IsZero() {
 		return ""
 	}
-	return fmt.Sprintf("%013d-%05d-%s", h.Millis, h.Counter, h.Node)
+	if h.Millis < 0 || h.Millis > maxWallMillis || h.Counter < 0 || h.Counter > MaxCounter {
+		return fmt.Sprintf("%013d-%05d-%s", h.Millis, h.Counter, h.Node)
+	}
+	b := make([]byte, hlcWidth-uuidWidth, hlcWidth-uuidWidth+len(h.Node))
+	putDigits(b[:hlcTimeWidth], h.Millis)
+	b[hlcTimeWidth] = '-'
+	putDigits(b[hlcTimeWidth+1:hlcTimeWidth+1+hlcCounterWidth], int64(h.Counter))
+	b[hlcTimeWidth+1+hlcCounterWidth] = '-'
+	return string(append(b, h.Node...))
+}
+
+// putDigits writes n, which fits, into b in decimal, zero-padded.
+func putDigits(b []byte, n int64) {
+	for i := len(b) - 1; i >= 0; i-- {
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
 }
 
 // IsZero reports whether h is the zero stamp (no stamp at all).

@@ -1,6 +1,8 @@
 package syncproto
 
 import (
+	"fmt"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
@@ -138,4 +140,23 @@ func FuzzParseHLC(f *testing.F) {
 			t.Fatalf("String() = %q differs from input %q beyond case", h.String(), s)
 		}
 	})
+}
+
+// The fixed-width text is what the format verbs write, for every stamp a
+// clock can issue and at the edges of the widths.
+func TestHLCStringIsFixedWidth(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	stamps := []HLC{
+		{Millis: 1, Node: ServerNode}, {Millis: maxWallMillis, Counter: MaxCounter, Node: ServerNode},
+		{Millis: 1764230400123, Counter: 0, Node: "0190a1b2-c3d4-7e5f-8a9b-000000000001"},
+		{Millis: -5, Counter: 3, Node: ServerNode}, {Millis: 7, Counter: MaxCounter + 1, Node: ServerNode},
+	}
+	for range 2000 {
+		stamps = append(stamps, HLC{Millis: rng.Int64N(maxWallMillis + 1), Counter: rng.IntN(MaxCounter + 1), Node: ServerNode})
+	}
+	for _, h := range stamps {
+		if got, want := h.String(), fmt.Sprintf("%013d-%05d-%s", h.Millis, h.Counter, h.Node); got != want {
+			t.Fatalf("%+v.String() = %q, want %q", h, got, want)
+		}
+	}
 }

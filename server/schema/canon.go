@@ -119,19 +119,24 @@ func canonical(v any, n *canonNode) (any, error) {
 // formats are the assertions the registry enforces in its own terms, so
 // that every value accepted can be rewritten in its strict form.
 var formats = []*jsonschema.Format{
-	{Name: formatUUID, Validate: func(v any) error {
-		if s, ok := v.(string); ok {
-			if _, ok := syncproto.CanonicalUUID(s); !ok {
-				return errors.New("not a UUID")
-			}
-		}
+	{Name: formatUUID, Validate: func(v any) error { return formatCheck(formatUUID, v) }},
+	{Name: formatDateTime, Validate: func(v any) error { return formatCheck(formatDateTime, v) }},
+}
+
+// formatCheck asserts format on v; values other than strings pass.
+func formatCheck(format string, v any) error {
+	s, ok := v.(string)
+	if !ok {
 		return nil
-	}},
-	{Name: formatDateTime, Validate: func(v any) error {
-		if s, ok := v.(string); ok {
-			_, err := ParseTime(s)
-			return err
+	}
+	switch format {
+	case formatUUID:
+		if _, ok := syncproto.CanonicalUUID(s); !ok {
+			return errors.New("not a UUID")
 		}
-		return nil
-	}},
+	case formatDateTime:
+		_, err := ParseTime(s)
+		return err
+	}
+	return nil
 }

@@ -107,6 +107,11 @@ func (f *field) check(raw json.RawMessage) (json.RawMessage, *FieldError) {
 			return out, nil
 		}
 	}
+	if f.str != nil {
+		if out, ok := f.str.accept(raw, f.canon); ok {
+			return out, nil
+		}
+	}
 	return f.checkGeneral(raw)
 }
 
@@ -124,8 +129,10 @@ func (f *field) checkGeneral(raw json.RawMessage) (json.RawMessage, *FieldError)
 	if err != nil {
 		return nil, f.invalid("is not a number the server can store")
 	}
-	if s, ok := c.(string); ok && plainASCII([]byte(s)) {
-		return append(append(append(make(json.RawMessage, 0, len(s)+2), '"'), s...), '"'), nil
+	if s, ok := c.(string); ok {
+		if out, ok := quotedPlain(s); ok {
+			return out, nil
+		}
 	}
 	out, err := json.Marshal(c)
 	if err != nil {

@@ -40,6 +40,7 @@ type field struct {
 	required bool
 	canon    *canonNode
 	num      *numberRange // nil unless a plain numeric property
+	str      *stringPlan  // nil unless a plain string property
 }
 
 // SchemaGlob is where Load finds the collection schemas inside the
@@ -143,7 +144,7 @@ func compileCollection(c *jsonschema.Compiler, name, loc string, doc map[string]
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", fname, err)
 		}
-		f := &field{name: fname, schema: sch, canon: buildCanon(pm), num: buildNumberRange(pm)}
+		f := &field{name: fname, schema: sch, canon: buildCanon(pm), num: buildNumberRange(pm), str: buildStringPlan(pm)}
 		if ro, present := pm["readOnly"]; present {
 			b, ok := ro.(bool)
 			if !ok {
