@@ -87,8 +87,7 @@ func canonicalScalar(v []byte) (json.RawMessage, bool) {
 		if err != nil {
 			return nil, false
 		}
-		out, err := json.Marshal(f)
-		return out, err == nil
+		return AppendNumber(nil, f)
 	}
 	return nil, false
 }

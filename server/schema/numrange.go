@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+
+	"urcsync/syncproto"
 )
 
 // numberRange is the plan of a plain numeric property, one whose schema
@@ -73,6 +75,5 @@ func (n *numberRange) accept(raw []byte) (json.RawMessage, bool) {
 	if err != nil || (n.hasMin && !(f > n.minimum)) || (n.hasMax && !(f < n.maximum)) {
 		return nil, false
 	}
-	out, err := json.Marshal(f)
-	return out, err == nil
+	return syncproto.AppendNumber(nil, f)
 }
