@@ -2,6 +2,7 @@ package syncproto
 
 import (
 	"encoding/json"
+	"io"
 	"strconv"
 	"unicode/utf8"
 )
@@ -24,19 +25,38 @@ type EncodedPull struct {
 // AppendJSON appends the page's JSON to b, position first (see
 // PullResponse).
 func (p *EncodedPull) AppendJSON(b []byte) []byte {
+	b = append(p.appendHead(b), p.changes()...)
+	return append(b, '}')
+}
+
+// WriteJSON writes the page's JSON to w, as AppendJSON has it, without
+// copying the records.
+func (p *EncodedPull) WriteJSON(w io.Writer) error {
+	if _, err := w.Write(p.appendHead(nil)); err != nil {
+		return err
+	}
+	if _, err := w.Write(p.changes()); err != nil {
+		return err
+	}
+	_, err := w.Write([]byte{'}'})
+	return err
+}
+
+func (p *EncodedPull) appendHead(b []byte) []byte {
 	b = append(b, `{"cursor":`...)
 	b = AppendString(b, p.Cursor)
 	b = append(b, `,"has_more":`...)
 	b = strconv.AppendBool(b, p.HasMore)
 	b = append(b, `,"server_hlc":`...)
 	b = AppendString(b, p.ServerHLC)
-	b = append(b, `,"changes":`...)
+	return append(b, `,"changes":`...)
+}
+
+func (p *EncodedPull) changes() []byte {
 	if len(p.Changes) == 0 {
-		b = append(b, "[]"...)
-	} else {
-		b = append(b, p.Changes...)
+		return []byte("[]")
 	}
-	return append(b, '}')
+	return p.Changes
 }
 
 // Decode returns the page as a PullResponse, as a phone reads it.

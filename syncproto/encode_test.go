@@ -26,6 +26,10 @@ func TestEncodedPullMatchesEncodingJSON(t *testing.T) {
 	if got := page.AppendJSON(nil); string(got) != string(want) {
 		t.Fatalf("AppendJSON\n got %s\nwant %s", got, want)
 	}
+	var w bytes.Buffer
+	if err := page.WriteJSON(&w); err != nil || w.String() != string(want) {
+		t.Fatalf("WriteJSON\n got %s, %v\nwant %s", w.String(), err, want)
+	}
 	back, err := page.Decode()
 	if err != nil || len(back.Changes) != 2 || back.Changes[1].ID != resp.Changes[1].ID || back.Cursor != resp.Cursor {
 		t.Fatalf("Decode = %+v, %v", back, err)

@@ -2,7 +2,7 @@ package client
 
 import (
 	"bytes"
-	"compress/gzip"
+
 	"context"
 	"encoding/json"
 	"errors"
@@ -16,6 +16,7 @@ import (
 	"time"
 
 	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/klauspost/compress/gzip"
 
 	"urcsync/syncproto"
 )

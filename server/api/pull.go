@@ -39,27 +39,32 @@ func (s *Server) pull(c *gin.Context) {
 // the client accepts gzip (the Content-Encoding header is then set), and
 // a func that recycles the body's buffer once it is sent.
 func (s *Server) pullPage(c *gin.Context, limit int) ([]byte, func(), error) {
-	resp, err := s.cfg.Sync.Pull(c.Request.Context(), principal(c), c.Query("cursor"), limit)
+	records := pullBuffers.Get().(*bytes.Buffer)
+	records.Reset()
+	defer func() { putPullBuffer(records) }()
+	resp, err := s.cfg.Sync.Pull(c.Request.Context(), principal(c), c.Query("cursor"), limit, records.AvailableBuffer())
 	if err != nil {
 		return nil, nil, err
 	}
+	if cap(resp.Changes) > records.Cap() {
+		records = bytes.NewBuffer(resp.Changes[:0]) // the grown buffer is the one to keep
+	}
 	s.metrics.pullRecords.Add(float64(resp.Count))
-	plain := pullBuffers.Get().(*bytes.Buffer)
-	plain.Reset()
-	plain.Write(resp.AppendJSON(plain.AvailableBuffer()))
 	if !acceptsGzip(c) {
+		plain := pullBuffers.Get().(*bytes.Buffer)
+		plain.Reset()
+		plain.Write(resp.AppendJSON(plain.AvailableBuffer()))
 		return plain.Bytes(), func() { putPullBuffer(plain) }, nil
 	}
 	packed := pullBuffers.Get().(*bytes.Buffer)
 	packed.Reset()
 	gz := gzipPool.Get().(*gzip.Writer)
 	gz.Reset(packed)
-	_, err = gz.Write(plain.Bytes())
+	err = resp.WriteJSON(gz)
 	if err == nil {
 		err = gz.Close()
 	}
 	gzipPool.Put(gz)
-	putPullBuffer(plain)
 	if err != nil {
 		putPullBuffer(packed)
 		return nil, nil, err

@@ -16,7 +16,7 @@ import (
 // panickingPull is a store whose pull panics.
 type panickingPull struct{ brokenSync }
 
-func (panickingPull) Pull(context.Context, core.Principal, string, int) (*syncproto.EncodedPull, error) {
+func (panickingPull) Pull(context.Context, core.Principal, string, int, []byte) (*syncproto.EncodedPull, error) {
 	panic("pull broke")
 }
 

@@ -2,7 +2,6 @@ package bench
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -22,6 +21,7 @@ import (
 
 	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/google/uuid"
+	"github.com/klauspost/compress/gzip"
 	_ "modernc.org/sqlite" // the driver of both the store and the baselines
 
 	contract "urcsync/mobile-contract"
@@ -104,6 +104,7 @@ func startServer(path string) (*server, error) {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConns = 256
 	tr.MaxIdleConnsPerHost = 256
+	tr.DisableCompression = true // open asks for gzip and undoes it, as phones do
 	s.db, s.ts, s.client = db, httptest.NewServer(h), &http.Client{Transport: tr}
 	return s, nil
 }
@@ -175,6 +176,7 @@ func (s *server) open(method, path, token string, body []byte) (*http.Response, 
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
+	req.Header.Set("Accept-Encoding", "gzip")
 	resp, err := s.client.Do(req)
 	if err != nil {
 		return nil, err
@@ -183,6 +185,17 @@ func (s *server) open(method, path, token string, body []byte) (*http.Response, 
 		defer resp.Body.Close()
 		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
 		return nil, fmt.Errorf("%s %s: %s: %s", method, path, resp.Status, msg)
+	}
+	if resp.Header.Get("Content-Encoding") == "gzip" {
+		zr, err := gzip.NewReader(resp.Body)
+		if err != nil {
+			resp.Body.Close()
+			return nil, err
+		}
+		resp.Body = struct {
+			io.Reader
+			io.Closer
+		}{zr, resp.Body}
 	}
 	return resp, nil
 }

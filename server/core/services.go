@@ -21,9 +21,10 @@ type Sync interface {
 	// were applied are durable. Errors: forbidden (device_id is not the
 	// token's device), invalid_request.
 	Push(ctx context.Context, p Principal, b PushBatch) (*syncproto.PushResponse, error)
-	// Pull returns the records of the caller's scope changed after cursor.
-	// Errors: invalid_cursor, cursor_expired.
-	Pull(ctx context.Context, p Principal, cursor string, limit int) (*syncproto.EncodedPull, error)
+	// Pull returns the records of the caller's scope changed after cursor,
+	// their JSON appended to into (which may be nil) so that a caller can
+	// reuse its buffers. Errors: invalid_cursor, cursor_expired.
+	Pull(ctx context.Context, p Principal, cursor string, limit int, into []byte) (*syncproto.EncodedPull, error)
 }
 
 // Accounts logs people in and manages users and devices.

@@ -26,7 +26,7 @@ const wireRecord = `'{"collection":"' || collection || '","id":"' || id || '","d
 // (team_id, seq), or on seq for admins, inside one read snapshot. The
 // final cursor (has_more false) is the snapshot's highest position, so a
 // phone's base_cursor says exactly what it had seen.
-func (db *DB) Pull(ctx context.Context, p core.Principal, cursorText string, limit int) (*syncproto.EncodedPull, error) {
+func (db *DB) Pull(ctx context.Context, p core.Principal, cursorText string, limit int, into []byte) (*syncproto.EncodedPull, error) {
 	var after int64
 	if cursorText != "" {
 		cur, err := db.cursors.decode(cursorText)
@@ -57,7 +57,7 @@ func (db *DB) Pull(ctx context.Context, p core.Principal, cursorText string, lim
 		return nil, err
 	}
 	page := &syncproto.EncodedPull{}
-	var b []byte
+	b := append(into[:0], '[')
 	last := after
 	for rows.Next() {
 		if page.Count == limit {
@@ -69,10 +69,7 @@ func (db *DB) Pull(ctx context.Context, p core.Principal, cursorText string, lim
 			rows.Close()
 			return nil, err
 		}
-		if b == nil {
-			b = make([]byte, 0, min(limit, 1000)*(len(rec)+64))
-			b = append(b, '[')
-		} else {
+		if page.Count > 0 {
 			b = append(b, ',')
 		}
 		b = append(b, rec...)
@@ -82,9 +79,7 @@ func (db *DB) Pull(ctx context.Context, p core.Principal, cursorText string, lim
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	if b != nil {
-		page.Changes = append(b, ']')
-	}
+	page.Changes = append(b, ']')
 	if !page.HasMore {
 		var top sql.NullInt64
 		if err := tx.QueryRowContext(ctx, `SELECT max(seq) FROM records`).Scan(&top); err != nil {
