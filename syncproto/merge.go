@@ -250,7 +250,13 @@ func (r *Record) rememberDevice(w Write) {
 		last = make(map[string]string, len(w.Fields)+1)
 		r.DeviceLast[w.Device] = last
 	}
-	for _, f := range w.touched() {
+	if w.Kind != KindUpsert {
+		if w.HLC > last[DeletedField] {
+			last[DeletedField] = w.HLC
+		}
+		return
+	}
+	for f := range w.Fields { // the order does not matter here
 		if w.HLC > last[f] {
 			last[f] = w.HLC
 		}
