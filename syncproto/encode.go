@@ -25,16 +25,21 @@ type EncodedPull struct {
 // AppendJSON appends the page's JSON to b, position first (see
 // PullResponse).
 func (p *EncodedPull) AppendJSON(b []byte) []byte {
-	b = append(p.appendHead(b), p.changes()...)
+	b = append(p.AppendHead(b), p.changes()...)
 	return append(b, '}')
 }
 
 // WriteJSON writes the page's JSON to w, as AppendJSON has it, without
 // copying the records.
 func (p *EncodedPull) WriteJSON(w io.Writer) error {
-	if _, err := w.Write(p.appendHead(nil)); err != nil {
+	if _, err := w.Write(p.AppendHead(nil)); err != nil {
 		return err
 	}
+	return p.WriteRest(w)
+}
+
+// WriteRest writes what follows the head: the records and the end.
+func (p *EncodedPull) WriteRest(w io.Writer) error {
 	if _, err := w.Write(p.changes()); err != nil {
 		return err
 	}
@@ -42,7 +47,9 @@ func (p *EncodedPull) WriteJSON(w io.Writer) error {
 	return err
 }
 
-func (p *EncodedPull) appendHead(b []byte) []byte {
+// AppendHead appends the start of the page's JSON, up to where its
+// records begin: its position, which a server can send ahead of them.
+func (p *EncodedPull) AppendHead(b []byte) []byte {
 	b = append(b, `{"cursor":`...)
 	b = AppendString(b, p.Cursor)
 	b = append(b, `,"has_more":`...)

@@ -26,7 +26,7 @@ func (b brokenSync) Push(context.Context, core.Principal, core.PushBatch) (*sync
 	return nil, errors.New("sqlite: no such table: records at /srv/urc/data/urc.db")
 }
 
-func (b brokenSync) Pull(context.Context, core.Principal, string, int, []byte) (*syncproto.EncodedPull, error) {
+func (b brokenSync) Pull(context.Context, core.Principal, string, int, []byte, func(*syncproto.EncodedPull) error) (*syncproto.EncodedPull, error) {
 	return nil, core.Errorf(syncproto.CodeCursorExpired, "start again")
 }
 

@@ -1,12 +1,18 @@
 package api
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"testing"
 	"time"
+
+	"github.com/klauspost/compress/gzip"
 
 	"urcsync/server/admit"
 	"urcsync/server/core"
@@ -16,7 +22,7 @@ import (
 // panickingPull is a store whose pull panics.
 type panickingPull struct{ brokenSync }
 
-func (panickingPull) Pull(context.Context, core.Principal, string, int, []byte) (*syncproto.EncodedPull, error) {
+func (panickingPull) Pull(context.Context, core.Principal, string, int, []byte, func(*syncproto.EncodedPull) error) (*syncproto.EncodedPull, error) {
 	panic("pull broke")
 }
 
@@ -41,4 +47,70 @@ func TestPullPanicGivesBackItsGateSlot(t *testing.T) {
 		t.Fatalf("the gate's slot was not given back after the panic: %v", err)
 	}
 	gate.Leave()
+}
+
+// scriptedPull is a store whose pull sends its head (when head is true)
+// and then fails with err.
+type scriptedPull struct {
+	brokenSync
+	head bool
+	err  error
+}
+
+func (s scriptedPull) Pull(_ context.Context, _ core.Principal, _ string, _ int, _ []byte, onHead func(*syncproto.EncodedPull) error) (*syncproto.EncodedPull, error) {
+	if s.head {
+		if err := onHead(&syncproto.EncodedPull{Cursor: "c1", HasMore: true, ServerHLC: "h"}); err != nil {
+			return nil, err
+		}
+	}
+	return nil, s.err
+}
+
+// A pull refused before its head is an error answer a phone can read,
+// not labelled gzip; one that fails after its head has gone out is cut
+// short, so that the phone asks again instead of taking half a page.
+func TestPullErrorsBeforeAndAfterTheHead(t *testing.T) {
+	quiet := slog.New(slog.NewJSONHandler(io.Discard, nil))
+	before, err := New(Config{Sync: scriptedPull{err: core.Errorf(syncproto.CodeInvalidCursor, "bad")}, Accounts: anyToken{}, Gate: admit.New(1), Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := httptest.NewRequest("GET", "/v1/sync/pull?cursor=x", nil)
+	req.Header.Set("Authorization", "Bearer x")
+	req.Header.Set("Accept-Encoding", "gzip")
+	rec := httptest.NewRecorder()
+	before.ServeHTTP(rec, req)
+	var eb syncproto.ErrorBody
+	body := rec.Body.Bytes()
+	if rec.Header().Get("Content-Encoding") == "gzip" {
+		zr, err := gzip.NewReader(bytes.NewReader(body))
+		if err != nil {
+			t.Fatalf("labelled gzip but is not: %v", err)
+		}
+		body, _ = io.ReadAll(zr)
+	}
+	if rec.Code != 400 || json.Unmarshal(body, &eb) != nil || eb.Error.Code != syncproto.CodeInvalidCursor {
+		t.Fatalf("refused pull: %d %q", rec.Code, body)
+	}
+
+	after, err := New(Config{Sync: scriptedPull{head: true, err: errors.New("disk gone")}, Accounts: anyToken{}, Gate: admit.New(1), Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(after)
+	defer ts.Close()
+	req2, _ := http.NewRequest("GET", ts.URL+"/v1/sync/pull", nil)
+	req2.Header.Set("Authorization", "Bearer x")
+	resp, err := http.DefaultClient.Do(req2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	got, err := io.ReadAll(resp.Body)
+	if err == nil {
+		t.Fatalf("a pull that failed after its head ended cleanly: %d %q", resp.StatusCode, got)
+	}
+	if h, ok := syncproto.ReadPullHead(bytes.NewReader(got)); !ok || h.Cursor != "c1" {
+		t.Fatalf("the head did not come first: %q", got)
+	}
 }

@@ -23,8 +23,11 @@ type Sync interface {
 	Push(ctx context.Context, p Principal, b PushBatch) (*syncproto.PushResponse, error)
 	// Pull returns the records of the caller's scope changed after cursor,
 	// their JSON appended to into (which may be nil) so that a caller can
-	// reuse its buffers. Errors: invalid_cursor, cursor_expired.
-	Pull(ctx context.Context, p Principal, cursor string, limit int, into []byte) (*syncproto.EncodedPull, error)
+	// reuse its buffers. onHead, when not nil, is given the page's
+	// position (cursor, has_more, server_hlc) before the records are
+	// read; an error from it ends the pull. Errors: invalid_cursor,
+	// cursor_expired.
+	Pull(ctx context.Context, p Principal, cursor string, limit int, into []byte, onHead func(*syncproto.EncodedPull) error) (*syncproto.EncodedPull, error)
 }
 
 // Accounts logs people in and manages users and devices.

@@ -109,7 +109,7 @@ func (ph *phone) pullAll(tb testing.TB, db *DB, cursor string) (map[string]syncp
 	tb.Helper()
 	got := map[string]syncproto.RecordChange{}
 	for {
-		page, err := db.Pull(context.Background(), ph.p, cursor, 100, nil)
+		page, err := db.Pull(context.Background(), ph.p, cursor, 100, nil, nil)
 		if err != nil {
 			tb.Fatal(err)
 		}

@@ -19,7 +19,7 @@ func TestPulledRecordsAreWhatEncodingJSONWrites(t *testing.T) {
 		ph.change("persons", gone, "upsert", map[string]any{"category": "pengemis", "name": "Pak Ucok"}, ""),
 	)
 	ph.push(t, db, ph.change("persons", gone, "delete", nil, ""))
-	page, err := db.Pull(context.Background(), ph.p, "", 10, nil)
+	page, err := db.Pull(context.Background(), ph.p, "", 10, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

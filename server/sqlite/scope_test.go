@@ -37,7 +37,7 @@ func TestPullScopeAndPaging(t *testing.T) {
 		t.Fatalf("admin pulled %d records, want 280", len(all))
 	}
 	// Nothing new: an empty page at the end.
-	resp, err := db.Pull(context.Background(), a.p, cur, 0, nil)
+	resp, err := db.Pull(context.Background(), a.p, cur, 0, nil, nil)
 	if err != nil || resp.Count != 0 || resp.HasMore {
 		t.Fatalf("pull at the end: %+v %v", resp, err)
 	}
@@ -60,14 +60,14 @@ func TestPullLimitClampedAndCursorErrors(t *testing.T) {
 	for range 3 {
 		a.push(t, db, a.change("encounters", newID(), "upsert", encounter(nil), ""))
 	}
-	resp, err := db.Pull(context.Background(), a.p, "", 1, nil)
+	resp, err := db.Pull(context.Background(), a.p, "", 1, nil, nil)
 	if err != nil || resp.Count != 1 || !resp.HasMore {
 		t.Fatalf("limit 1: %d changes has_more=%v err=%v", resp.Count, resp.HasMore, err)
 	}
-	if resp, _ := db.Pull(context.Background(), a.p, "", 5000, nil); resp.Count != 3 {
+	if resp, _ := db.Pull(context.Background(), a.p, "", 5000, nil, nil); resp.Count != 3 {
 		t.Fatalf("limit 5000 clamped: %d changes", resp.Count)
 	}
-	if _, err := db.Pull(context.Background(), a.p, "bm90LWEtY3Vyc29y.xxxx", 0, nil); core.ErrorCode(err) != syncproto.CodeInvalidCursor {
+	if _, err := db.Pull(context.Background(), a.p, "bm90LWEtY3Vyc29y.xxxx", 0, nil, nil); core.ErrorCode(err) != syncproto.CodeInvalidCursor {
 		t.Fatalf("forged cursor: %v, want invalid_cursor", err)
 	}
 	// The user moves team: the old cursor expires.
@@ -77,7 +77,7 @@ func TestPullLimitClampedAndCursorErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	a2 := mustPhone(t, db, "budi", "", "")
-	if _, err := db.Pull(context.Background(), a2.p, resp.Cursor, 0, nil); core.ErrorCode(err) != syncproto.CodeCursorExpired {
+	if _, err := db.Pull(context.Background(), a2.p, resp.Cursor, 0, nil, nil); core.ErrorCode(err) != syncproto.CodeCursorExpired {
 		t.Fatalf("cursor from before the team change: %v, want cursor_expired", err)
 	}
 }

@@ -127,7 +127,7 @@ func (ph *phone) pull() (map[string]map[string]json.RawMessage, string) {
 	out := map[string]map[string]json.RawMessage{}
 	cursor := ""
 	for {
-		page, err := ph.e.db.Pull(context.Background(), ph.p, cursor, 1000, nil)
+		page, err := ph.e.db.Pull(context.Background(), ph.p, cursor, 1000, nil, nil)
 		if err != nil {
 			ph.e.t.Fatal(err)
 		}
