@@ -47,14 +47,17 @@ func readJSONBody(c *gin.Context, limit int64) ([]byte, error) {
 	default:
 		return nil, core.Errorf(syncproto.CodeUnsupportedMedia, "Content-Encoding must be gzip or identity")
 	}
-	body, err := io.ReadAll(io.LimitReader(r, limit+1))
-	if err != nil {
+	var buf bytes.Buffer
+	if n := c.Request.ContentLength; r == io.Reader(raw) && n > 0 && n <= limit {
+		buf.Grow(int(n) + bytes.MinRead) // read in one piece, not doubling
+	}
+	if _, err := buf.ReadFrom(io.LimitReader(r, limit+1)); err != nil {
 		return nil, tooLargeOr(err, core.Errorf(syncproto.CodeInvalidJSON, "the body could not be read"))
 	}
-	if int64(len(body)) > limit {
+	if int64(buf.Len()) > limit {
 		return nil, core.Errorf(syncproto.CodePayloadTooLarge, "the body is over %d bytes", limit)
 	}
-	return body, nil
+	return buf.Bytes(), nil
 }
 
 func tooLargeOr(err error, otherwise error) error {
