@@ -16,6 +16,7 @@ import (
 	"time"
 
 	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/klauspost/compress/gzip"
 
 	"urcsync/syncproto"
@@ -167,7 +168,7 @@ func (c *Client) attempt(ctx context.Context, method, target string, body []byte
 		if out == nil {
 			return nil
 		}
-		if err := jsonv2.Unmarshal(data, out); err != nil {
+		if err := jsonv2.Unmarshal(data, out, jsontext.AllowInvalidUTF8(true)); err != nil {
 			return &retryable{err: fmt.Errorf("%s %s: decoding answer: %w", method, req.URL.Path, err), after: -1}
 		}
 		return nil

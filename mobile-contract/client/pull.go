@@ -12,6 +12,7 @@ import (
 	"strconv"
 
 	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 
 	"urcsync/syncproto"
 )
@@ -81,7 +82,7 @@ func (c *Client) pullPages(ctx context.Context, rep *PullReport) error {
 			return got.err
 		}
 		var page syncproto.PullResponse
-		if err := jsonv2.Unmarshal(got.body, &page); err != nil {
+		if err := jsonv2.Unmarshal(got.body, &page, jsontext.AllowInvalidUTF8(true)); err != nil {
 			return fmt.Errorf("GET /v1/sync/pull: decoding answer: %w", err)
 		}
 		if err := c.applyPage(page); err != nil {

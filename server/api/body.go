@@ -23,6 +23,10 @@ const MaxPushBytes = 4 << 20
 // maxSmallBody bounds every other JSON body.
 const maxSmallBody = 64 << 10
 
+// maxPresized bounds the room set aside for a body from its declared
+// length.
+const maxPresized = 1 << 20
+
 // readJSONBody reads a JSON request body of at most limit bytes after
 // decompression. Gzip is undone with the output bounded, so a small
 // compressed body cannot expand without limit.
@@ -49,7 +53,9 @@ func readJSONBody(c *gin.Context, limit int64) ([]byte, error) {
 	}
 	var buf bytes.Buffer
 	if n := c.Request.ContentLength; r == io.Reader(raw) && n > 0 && n <= limit {
-		buf.Grow(int(n) + bytes.MinRead) // read in one piece, not doubling
+		// Read in one piece, not doubling; a length only claimed reserves
+		// no more than maxPresized before its bytes arrive.
+		buf.Grow(int(min(n, maxPresized)) + bytes.MinRead)
 	}
 	if _, err := buf.ReadFrom(io.LimitReader(r, limit+1)); err != nil {
 		return nil, tooLargeOr(err, core.Errorf(syncproto.CodeInvalidJSON, "the body could not be read"))

@@ -14,12 +14,11 @@ import (
 
 // pull answers §4. The page is read, encoded and (when the client takes
 // it) compressed inside the admission gate, so that a thousand phones
-// pulling at once do not take the CPUs from the store's writer; most of
-// it is sent outside the gate, so that a slow link holds no slot. Its
-// first bytes, the page's position, are sent as soon as the store knows
-// it, before the records are read, so that a phone can ask for the next
-// page at once (a few hundred bytes into a fresh connection's buffer
-// do not wait on the link).
+// pulling at once do not take the CPUs from the store's writer; it is
+// sent outside the gate, so that a slow link holds no slot. Its first
+// bytes, the page's position, are sent as soon as the store knows it,
+// before the records are read, so that a phone can ask for the next page
+// at once.
 func (s *Server) pull(c *gin.Context) {
 	limit, err := pullLimit(c)
 	if err != nil {
@@ -30,16 +29,33 @@ func (s *Server) pull(c *gin.Context) {
 		c.Abort() // the client has gone
 		return
 	}
-	var started bool
+	var head *headSend
+	answered := false
+	defer func() {
+		// Also on a panic: the head's goroutine is done with the writer
+		// before anything else writes, and a begun answer is cut.
+		if head != nil {
+			head.wait()
+			if !answered {
+				cutConnection(c)
+			}
+		}
+	}()
 	rest, release, err := func() ([]byte, func(), error) {
 		defer s.cfg.Gate.Leave() // also when the page panics
-		return s.pullPage(c, limit, &started)
+		return s.pullPage(c, limit, &head)
 	}()
+	if head != nil {
+		if herr := head.wait(); err == nil {
+			err = herr
+		}
+	}
+	answered = err == nil
 	switch {
-	case err != nil && started:
-		// The answer has begun: cut it, so that the phone asks again.
-		s.log.Error("pull ended after its head", "request_id", requestID(c), "err", err)
-		abortConnection(c)
+	case err != nil && head != nil:
+		// The answer has begun: it is cut (above), so that the phone asks
+		// again.
+		s.log.Warn("pull cut short after its head", "request_id", requestID(c), "err", err)
 		return
 	case err != nil:
 		writeError(c, err)
@@ -49,11 +65,29 @@ func (s *Server) pull(c *gin.Context) {
 	c.Writer.Write(rest)
 }
 
-// pullPage reads one page into the answer: its head is written and
-// flushed to the client from inside the store's read (started is then
-// true); the rest, compressed when the client accepts gzip, is returned
-// with a func that recycles its buffer once it is sent.
-func (s *Server) pullPage(c *gin.Context, limit int, started *bool) ([]byte, func(), error) {
+// headSend is a page's head on its way to the client: written by its own
+// goroutine, so that a stalled link never holds the admission slot or the
+// store's read, and waited for before the rest is written.
+type headSend struct {
+	done   chan error
+	waited bool
+	err    error
+}
+
+// wait returns once the head is written, with the write's error.
+func (h *headSend) wait() error {
+	if !h.waited {
+		h.err, h.waited = <-h.done, true
+	}
+	return h.err
+}
+
+// pullPage reads one page into the answer: its head is handed to a
+// goroutine that writes and flushes it to the client while the store
+// reads the records (*head is then set); the rest, compressed when the
+// client accepts gzip, is returned with a func that recycles its buffer
+// once it is sent.
+func (s *Server) pullPage(c *gin.Context, limit int, head **headSend) ([]byte, func(), error) {
 	records := pullBuffers.Get().(*bytes.Buffer)
 	records.Reset()
 	defer func() { putPullBuffer(records) }()
@@ -81,10 +115,17 @@ func (s *Server) pullPage(c *gin.Context, limit int, started *bool) ([]byte, fun
 			c.Header("Content-Encoding", "gzip")
 		}
 		c.Status(http.StatusOK)
-		*started = true
-		c.Writer.Write(out.Bytes())
-		c.Writer.Flush()
+		first := bytes.Clone(out.Bytes())
 		out.Reset()
+		h := &headSend{done: make(chan error, 1)}
+		*head = h
+		go func() {
+			_, err := c.Writer.Write(first)
+			if err == nil {
+				c.Writer.Flush()
+			}
+			h.done <- err
+		}()
 		return nil
 	}
 	page, err := s.cfg.Sync.Pull(c.Request.Context(), principal(c), c.Query("cursor"), limit, records.AvailableBuffer(), sendHead)
@@ -103,15 +144,6 @@ func (s *Server) pullPage(c *gin.Context, limit int, started *bool) ([]byte, fun
 		return nil, nil, err
 	}
 	return out.Bytes(), func() { putPullBuffer(out) }, nil
-}
-
-// abortConnection closes the client's connection under a begun answer,
-// which the client then sees cut short.
-func abortConnection(c *gin.Context) {
-	c.Abort()
-	if conn, _, err := http.NewResponseController(c.Writer).Hijack(); err == nil {
-		conn.Close()
-	}
 }
 
 // pullBuffers recycles the buffers pull pages are encoded and compressed

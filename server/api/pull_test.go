@@ -50,11 +50,12 @@ func TestPullPanicGivesBackItsGateSlot(t *testing.T) {
 }
 
 // scriptedPull is a store whose pull sends its head (when head is true)
-// and then fails with err.
+// and then fails with err, or panics.
 type scriptedPull struct {
 	brokenSync
-	head bool
-	err  error
+	head   bool
+	err    error
+	panics bool
 }
 
 func (s scriptedPull) Pull(_ context.Context, _ core.Principal, _ string, _ int, _ []byte, onHead func(*syncproto.EncodedPull) error) (*syncproto.EncodedPull, error) {
@@ -62,6 +63,9 @@ func (s scriptedPull) Pull(_ context.Context, _ core.Principal, _ string, _ int,
 		if err := onHead(&syncproto.EncodedPull{Cursor: "c1", HasMore: true, ServerHLC: "h"}); err != nil {
 			return nil, err
 		}
+	}
+	if s.panics {
+		panic("store broke after the head")
 	}
 	return nil, s.err
 }
@@ -97,20 +101,35 @@ func TestPullErrorsBeforeAndAfterTheHead(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(after)
-	defer ts.Close()
-	req2, _ := http.NewRequest("GET", ts.URL+"/v1/sync/pull", nil)
-	req2.Header.Set("Authorization", "Bearer x")
-	resp, err := http.DefaultClient.Do(req2)
+	panicking, err := New(Config{Sync: scriptedPull{head: true, panics: true}, Accounts: anyToken{}, Gate: admit.New(1), Logger: quiet})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
-	got, err := io.ReadAll(resp.Body)
-	if err == nil {
-		t.Fatalf("a pull that failed after its head ended cleanly: %d %q", resp.StatusCode, got)
-	}
-	if h, ok := syncproto.ReadPullHead(bytes.NewReader(got)); !ok || h.Cursor != "c1" {
-		t.Fatalf("the head did not come first: %q", got)
+	for name, srv := range map[string]*Server{"failing": after, "panicking": panicking} {
+		ts := httptest.NewServer(srv)
+		for _, encoding := range []string{"identity", "gzip"} {
+			req, _ := http.NewRequest("GET", ts.URL+"/v1/sync/pull", nil)
+			req.Header.Set("Authorization", "Bearer x")
+			req.Header.Set("Accept-Encoding", encoding)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var body io.Reader = resp.Body
+			if resp.Header.Get("Content-Encoding") == "gzip" {
+				if body, err = gzip.NewReader(resp.Body); err != nil {
+					t.Fatal(err)
+				}
+			}
+			got, err := io.ReadAll(body)
+			resp.Body.Close()
+			if err == nil {
+				t.Fatalf("%s pull, %s: ended cleanly after its head: %d %q", name, encoding, resp.StatusCode, got)
+			}
+			if h, ok := syncproto.ReadPullHead(bytes.NewReader(got)); !ok || h.Cursor != "c1" {
+				t.Fatalf("%s pull, %s: the head did not come first: %q", name, encoding, got)
+			}
+		}
+		ts.Close()
 	}
 }

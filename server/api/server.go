@@ -4,6 +4,7 @@
 package api
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 
@@ -136,4 +137,25 @@ func (s *Server) mediaRoutes(e *gin.Engine, authed *gin.RouterGroup) {
 }
 
 // ServeHTTP implements http.Handler.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.engine.ServeHTTP(w, r) }
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	var cut bool
+	s.engine.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), cutKey{}, &cut)))
+	if cut {
+		// Outside gin, whose recovery would swallow it: net/http closes
+		// the connection (or resets the stream) under the begun answer.
+		panic(http.ErrAbortHandler)
+	}
+}
+
+// cutKey marks, in a request's context, the flag a handler sets to have
+// its begun answer cut short.
+type cutKey struct{}
+
+// cutConnection has the client's connection closed under an answer that
+// has begun, which the client then sees cut short.
+func cutConnection(c *gin.Context) {
+	c.Abort()
+	if cut, ok := c.Request.Context().Value(cutKey{}).(*bool); ok {
+		*cut = true
+	}
+}

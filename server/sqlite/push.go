@@ -27,8 +27,7 @@ func (db *DB) Push(ctx context.Context, p core.Principal, b core.PushBatch) (*sy
 	if len(b.Changes) > MaxChanges {
 		return nil, core.Errorf(syncproto.CodePayloadTooLarge, "at most %d changes per push", MaxChanges)
 	}
-	now := db.now()
-	preps, err := db.judge(ctx, b.Changes, p, now)
+	preps, now, err := db.judge(ctx, b.Changes, p)
 	if err != nil {
 		return nil, err
 	}
@@ -64,18 +63,21 @@ func (db *DB) Push(ctx context.Context, p core.Principal, b core.PushBatch) (*sy
 }
 
 // judge prepares every change of a push inside the admission gate, and
-// works out in full the ones that may be creates.
-func (db *DB) judge(ctx context.Context, changes []json.RawMessage, p core.Principal, now time.Time) ([]prepared, error) {
+// works out in full the ones that may be creates. now, taken when the
+// push is let in, is the push's time: its records' created_at and
+// updated_at, and the clock the stamps are checked against.
+func (db *DB) judge(ctx context.Context, changes []json.RawMessage, p core.Principal) ([]prepared, time.Time, error) {
 	if err := db.opt.Gate.Enter(ctx); err != nil {
-		return nil, err
+		return nil, time.Time{}, err
 	}
 	defer db.opt.Gate.Leave() // also when a change panics
+	now := db.now()
 	preps := make([]prepared, len(changes))
 	for i, raw := range changes {
 		preps[i] = db.prepare(raw, p.DeviceID)
 	}
 	db.planCreates(preps, p, now)
-	return preps, nil
+	return preps, now, nil
 }
 
 // applier applies the changes of one push inside the writer's transaction.

@@ -76,7 +76,7 @@ func (db *DB) saveRecord(tx *wtx, collection, id string, r *storedRecord, pos in
 func insertRecord(tx *wtx, collection, id string, r *storedRecord, pos int64, hlc, doc string, state []byte, ignoreExisting bool) (inserted bool, err error) {
 	q := insertRecordSQL
 	if ignoreExisting {
-		q += ` ON CONFLICT DO NOTHING`
+		q += ` ON CONFLICT (collection, id) DO NOTHING`
 	}
 	res, err := tx.Exec(q, pos, collection, id, r.team, r.state.Deleted, hlc, r.createdBy, r.createdDevice, r.createdAt, r.updatedAt, doc, state)
 	if err != nil {
