@@ -2,6 +2,7 @@ package api
 
 import (
 	"io"
+	"net/http"
 	"strings"
 	"sync"
 
@@ -59,6 +60,9 @@ func (w *gzipWriter) Write(b []byte) (int, error) {
 }
 
 func (w *gzipWriter) WriteString(s string) (int, error) { return w.Write([]byte(s)) }
+
+// Unwrap gives http.ResponseController the writer underneath.
+func (w *gzipWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 func (w *gzipWriter) close() {
 	if w.gz != nil {

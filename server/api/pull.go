@@ -2,9 +2,11 @@ package api
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"net/http"
 	"sync"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/klauspost/compress/gzip"
@@ -65,9 +67,8 @@ func (s *Server) pull(c *gin.Context) {
 	c.Writer.Write(rest)
 }
 
-// headSend is a page's head on its way to the client: written by its own
-// goroutine, so that a stalled link never holds the admission slot or the
-// store's read, and waited for before the rest is written.
+// headSend is a page's head on its way to the client, waited for before
+// the rest is written.
 type headSend struct {
 	done   chan error
 	waited bool
@@ -82,11 +83,11 @@ func (h *headSend) wait() error {
 	return h.err
 }
 
-// pullPage reads one page into the answer: its head is handed to a
-// goroutine that writes and flushes it to the client while the store
-// reads the records (*head is then set); the rest, compressed when the
-// client accepts gzip, is returned with a func that recycles its buffer
-// once it is sent.
+// pullPage reads one page into the answer: its head is written and
+// flushed to the client as soon as the store knows it, before the records
+// are read (*head is then set); the rest, compressed when the client
+// accepts gzip, is returned with a func that recycles its buffer once it
+// is sent.
 func (s *Server) pullPage(c *gin.Context, limit int, head **headSend) ([]byte, func(), error) {
 	records := pullBuffers.Get().(*bytes.Buffer)
 	records.Reset()
@@ -115,17 +116,23 @@ func (s *Server) pullPage(c *gin.Context, limit int, head **headSend) ([]byte, f
 			c.Header("Content-Encoding", "gzip")
 		}
 		c.Status(http.StatusOK)
-		first := bytes.Clone(out.Bytes())
-		out.Reset()
 		h := &headSend{done: make(chan error, 1)}
 		*head = h
-		go func() {
-			_, err := c.Writer.Write(first)
-			if err == nil {
-				c.Writer.Flush()
-			}
-			h.done <- err
-		}()
+		if c.Request.ProtoMajor == 1 {
+			// Its own fresh request on its connection: nothing is queued
+			// before these few hundred bytes, which go out at once; a
+			// deadline bounds the odd stall.
+			err := writeNow(c, out.Bytes(), headWriteTimeout)
+			out.Reset()
+			h.done <- err // for wait
+			return err
+		}
+		// HTTP/2 shares the connection with the answers still on their
+		// way, so the head may wait behind them: it is written by its own
+		// goroutine, never holding the gate slot or the store's read.
+		first := bytes.Clone(out.Bytes())
+		out.Reset()
+		go func() { h.done <- writeNow(c, first, 0) }()
 		return nil
 	}
 	page, err := s.cfg.Sync.Pull(c.Request.Context(), principal(c), c.Query("cursor"), limit, records.AvailableBuffer(), sendHead)
@@ -144,6 +151,28 @@ func (s *Server) pullPage(c *gin.Context, limit int, head **headSend) ([]byte, f
 		return nil, nil, err
 	}
 	return out.Bytes(), func() { putPullBuffer(out) }, nil
+}
+
+// headWriteTimeout bounds the wait, inside the admission gate, for a
+// page's head to be taken by the connection.
+const headWriteTimeout = time.Second
+
+// writeNow writes b to the client and flushes it, within timeout when it
+// is not zero (where the connection allows a deadline).
+func writeNow(c *gin.Context, b []byte, timeout time.Duration) error {
+	rc := http.NewResponseController(c.Writer)
+	if timeout > 0 {
+		if err := rc.SetWriteDeadline(time.Now().Add(timeout)); err == nil {
+			defer rc.SetWriteDeadline(time.Time{})
+		}
+	}
+	if _, err := c.Writer.Write(b); err != nil {
+		return err
+	}
+	if err := rc.Flush(); err != nil && !errors.Is(err, http.ErrNotSupported) {
+		return err
+	}
+	return nil
 }
 
 // pullBuffers recycles the buffers pull pages are encoded and compressed

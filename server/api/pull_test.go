@@ -67,7 +67,58 @@ func (s scriptedPull) Pull(_ context.Context, _ core.Principal, _ string, _ int,
 	if s.panics {
 		panic("store broke after the head")
 	}
-	return nil, s.err
+	if s.err != nil {
+		return nil, s.err
+	}
+	return &syncproto.EncodedPull{Cursor: "c1", HasMore: true, ServerHLC: "h", Count: 1,
+		Changes: []byte(`[{"collection":"encounters","id":"r1","deleted":true,"hlc":"h1"}]`)}, nil
+}
+
+// Over HTTP/2 (TLS), where a head may wait behind other answers on the
+// connection, a page still arrives whole, head first, and one failing
+// after its head is still cut short.
+func TestPullOverHTTP2(t *testing.T) {
+	quiet := slog.New(slog.NewJSONHandler(io.Discard, nil))
+	for _, tc := range []struct {
+		name string
+		pull scriptedPull
+		cut  bool
+	}{
+		{"whole", scriptedPull{head: true}, false},
+		{"failing", scriptedPull{head: true, err: errors.New("disk gone")}, true},
+	} {
+		srv, err := New(Config{Sync: tc.pull, Accounts: anyToken{}, Gate: admit.New(1), Logger: quiet})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ts := httptest.NewUnstartedServer(srv)
+		ts.EnableHTTP2 = true
+		ts.StartTLS()
+		req, _ := http.NewRequest("GET", ts.URL+"/v1/sync/pull", nil)
+		req.Header.Set("Authorization", "Bearer x")
+		resp, err := ts.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		ts.Close()
+		if resp.ProtoMajor != 2 {
+			t.Fatalf("%s: answered over HTTP/%d", tc.name, resp.ProtoMajor)
+		}
+		if tc.cut != (err != nil) {
+			t.Fatalf("%s: read error %v, want cut=%v (body %q)", tc.name, err, tc.cut, got)
+		}
+		if h, ok := syncproto.ReadPullHead(bytes.NewReader(got)); !ok || h.Cursor != "c1" {
+			t.Fatalf("%s: the head did not come first: %q", tc.name, got)
+		}
+		if !tc.cut {
+			var page syncproto.PullResponse
+			if err := json.Unmarshal(got, &page); err != nil || len(page.Changes) != 1 || page.Changes[0].ID != "r1" {
+				t.Fatalf("%s: page %q: %v", tc.name, got, err)
+			}
+		}
+	}
 }
 
 // A pull refused before its head is an error answer a phone can read,
