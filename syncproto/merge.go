@@ -167,6 +167,14 @@ func (r *Record) Apply(w Write) Outcome {
 
 func (r *Record) applyUpsert(w Write) Outcome {
 	var out Outcome
+	if len(r.Fields) == 0 && !r.Deleted {
+		// Nothing to lose to or conflict with: every field is taken, and
+		// the order they are taken in cannot show.
+		for f, v := range w.Fields {
+			r.Fields[f] = FieldState{Value: v, Stamp: w.Stamp}
+		}
+		return out
+	}
 	if r.Deleted && w.concurrentWith(r.DeletedStamp) {
 		other, _ := json.Marshal(w.Fields)
 		out.Conflicts = append(out.Conflicts, ConflictFinding{
