@@ -116,23 +116,30 @@ func (s *Server) pullPage(c *gin.Context, limit int, head **headSend) ([]byte, f
 			c.Header("Content-Encoding", "gzip")
 		}
 		c.Status(http.StatusOK)
+		if *head != nil {
+			return errors.New("api: a pull page's head was sent twice")
+		}
 		h := &headSend{done: make(chan error, 1)}
 		*head = h
-		if c.Request.ProtoMajor == 1 {
+		rc := http.NewResponseController(c.Writer)
+		if c.Request.ProtoMajor == 1 && rc.SetWriteDeadline(time.Now().Add(headWriteTimeout)) == nil {
 			// Its own fresh request on its connection: nothing is queued
-			// before these few hundred bytes, which go out at once; a
-			// deadline bounds the odd stall.
-			err := writeNow(c, out.Bytes(), headWriteTimeout)
+			// before these few hundred bytes, which go out at once; the
+			// deadline bounds the odd stall (a client that stopped
+			// reading). The server sets no WriteTimeout to restore.
+			err := writeAndFlush(c, rc, out.Bytes())
+			rc.SetWriteDeadline(time.Time{})
 			out.Reset()
 			h.done <- err // for wait
 			return err
 		}
 		// HTTP/2 shares the connection with the answers still on their
-		// way, so the head may wait behind them: it is written by its own
+		// way, so the head may wait behind them (and a writer without a
+		// deadline could wait for ever): it is written by its own
 		// goroutine, never holding the gate slot or the store's read.
 		first := bytes.Clone(out.Bytes())
 		out.Reset()
-		go func() { h.done <- writeNow(c, first, 0) }()
+		go func() { h.done <- writeAndFlush(c, rc, first) }()
 		return nil
 	}
 	page, err := s.cfg.Sync.Pull(c.Request.Context(), principal(c), c.Query("cursor"), limit, records.AvailableBuffer(), sendHead)
@@ -154,18 +161,11 @@ func (s *Server) pullPage(c *gin.Context, limit int, head **headSend) ([]byte, f
 }
 
 // headWriteTimeout bounds the wait, inside the admission gate, for a
-// page's head to be taken by the connection.
-const headWriteTimeout = time.Second
+// page's few hundred bytes of head to be taken by the connection.
+const headWriteTimeout = 200 * time.Millisecond
 
-// writeNow writes b to the client and flushes it, within timeout when it
-// is not zero (where the connection allows a deadline).
-func writeNow(c *gin.Context, b []byte, timeout time.Duration) error {
-	rc := http.NewResponseController(c.Writer)
-	if timeout > 0 {
-		if err := rc.SetWriteDeadline(time.Now().Add(timeout)); err == nil {
-			defer rc.SetWriteDeadline(time.Time{})
-		}
-	}
+// writeAndFlush writes b to the client and sends it at once.
+func writeAndFlush(c *gin.Context, rc *http.ResponseController, b []byte) error {
 	if _, err := c.Writer.Write(b); err != nil {
 		return err
 	}
