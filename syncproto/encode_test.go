@@ -3,6 +3,7 @@ package syncproto
 import (
 	"bytes"
 	"encoding/json"
+	"math/rand/v2"
 	"strings"
 	"testing"
 )
@@ -67,6 +68,41 @@ func TestReadPullHead(t *testing.T) {
 	} {
 		if h, ok := ReadPullHead(strings.NewReader(other)); ok {
 			t.Errorf("ReadPullHead(%s) = %+v, true; want false", other, h)
+		}
+	}
+}
+
+func TestPushResponseAppendJSONMatchesEncodingJSON(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	words := []string{"", "lat", "x<y>&é", `q"uote`, "tab\t", "0190a1b2-c3d4-7e5f-8a9b-000000000001"}
+	pick := func() string { return words[rng.IntN(len(words))] }
+	for n := range 500 {
+		resp := PushResponse{ServerHLC: pick()}
+		if n%7 != 0 {
+			resp.Results = []PushResult{}
+		}
+		for range rng.IntN(4) {
+			r := PushResult{OpID: pick(), Status: pick(), Restamped: pick()}
+			if rng.IntN(3) == 0 {
+				r.Error = &ChangeError{Code: pick(), Message: pick(), Field: pick()}
+			}
+			for range rng.IntN(3) {
+				r.Conflicts = append(r.Conflicts, ConflictRef{Field: pick(), ConflictID: pick(), Kind: pick()})
+			}
+			for range rng.IntN(3) {
+				r.Superseded = append(r.Superseded, pick())
+			}
+			if rng.IntN(4) == 0 {
+				r.Superseded = []string{}
+			}
+			resp.Results = append(resp.Results, r)
+		}
+		want, err := json.Marshal(&resp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := resp.AppendJSON(nil); string(got) != string(want) {
+			t.Fatalf("AppendJSON\n got %s\nwant %s", got, want)
 		}
 	}
 }

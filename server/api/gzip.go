@@ -14,13 +14,13 @@ var gzipPool = sync.Pool{New: func() any { w, _ := gzip.NewWriterLevel(io.Discar
 
 // gzipJSON compresses JSON answers for clients that accept gzip (§0).
 func gzipJSON(c *gin.Context) {
+	c.Header("Vary", "Accept-Encoding") // on plain answers too, for caches
 	if !acceptsGzip(c) {
 		c.Next()
 		return
 	}
 	gw := &gzipWriter{ResponseWriter: c.Writer}
 	c.Writer = gw
-	c.Header("Vary", "Accept-Encoding")
 	c.Next()
 	gw.close()
 }

@@ -43,7 +43,7 @@ func (s *Server) push(c *gin.Context) {
 		return
 	}
 	s.metrics.observePush(resp)
-	c.JSON(http.StatusOK, resp)
+	c.Data(http.StatusOK, "application/json; charset=utf-8", resp.AppendJSON(nil))
 }
 
 // pullLimit reads ?limit=: absent means the default 500; integers

@@ -118,12 +118,14 @@ func contentHash(ch *syncproto.Change) []byte {
 	if !ok {
 		id = ch.ID
 	}
-	h := sha256.New()
-	for _, part := range []string{ch.Collection, id, ch.Kind, ch.HLC, string(fields)} {
-		h.Write([]byte(part))
-		h.Write([]byte{0})
+	// Each part followed by a zero byte, hashed in one piece.
+	msg := make([]byte, 0, len(ch.Collection)+len(id)+len(ch.Kind)+len(ch.HLC)+len(fields)+5)
+	for _, part := range [...]string{ch.Collection, id, ch.Kind, ch.HLC} {
+		msg = append(append(msg, part...), 0)
 	}
-	return h.Sum(nil)
+	msg = append(append(msg, fields...), 0)
+	sum := sha256.Sum256(msg)
+	return sum[:]
 }
 
 // jsonErrorText describes a decoding error without echoing input.
