@@ -1,10 +1,6 @@
 package sqlite
 
-import (
-	"strings"
-
-	"urcsync/syncproto"
-)
+import "urcsync/syncproto"
 
 // claimOps writes, before anything is applied, the op rows of the push's
 // changes planned as creates, as plain applied answers: the insert that
@@ -24,24 +20,9 @@ func claimOps(tx *wtx, preps []prepared) error {
 	if _, err := tx.Exec(`SAVEPOINT claim`); err != nil {
 		return err
 	}
-	written := 0
-	for rest := claim; len(rest) > 0; {
-		chunk := rest[:min(len(rest), opsPerInsert)]
-		rest = rest[len(chunk):]
-		args := make([]any, 0, 3*len(chunk))
-		for _, op := range chunk {
-			args = append(args, op.id, op.hash, op.result)
-		}
-		q := `INSERT INTO ops (op_id, hash, result) VALUES (?, ?, ?)` + strings.Repeat(`, (?, ?, ?)`, len(chunk)-1) + ` ON CONFLICT DO NOTHING`
-		res, err := tx.Exec(q, args...)
-		if err != nil {
-			return err
-		}
-		n, err := res.RowsAffected()
-		if err != nil {
-			return err
-		}
-		written += int(n)
+	written, err := insertOps(tx, claim, true)
+	if err != nil {
+		return err
 	}
 	if written != len(claim) {
 		if _, err := tx.Exec(`ROLLBACK TO claim`); err != nil {
@@ -54,7 +35,7 @@ func claimOps(tx *wtx, preps []prepared) error {
 			}
 		}
 	}
-	_, err := tx.Exec(`RELEASE claim`)
+	_, err = tx.Exec(`RELEASE claim`)
 	return err
 }
 

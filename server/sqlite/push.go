@@ -51,7 +51,7 @@ func (db *DB) Push(ctx context.Context, p core.Principal, b core.PushBatch) (*sy
 			}
 			results[i] = r
 		}
-		if err := insertOps(tx, a.newOps); err != nil {
+		if _, err := insertOps(tx, a.newOps, false); err != nil {
 			return err
 		}
 		return a.touchDevice(b.SentAt)
@@ -123,8 +123,11 @@ type newOp struct {
 // opsPerInsert is how many ops one INSERT statement writes.
 const opsPerInsert = 250
 
-// insertOps writes applied ops, many rows per statement.
-func insertOps(tx *wtx, ops []newOp) error {
+// insertOps writes applied ops, many rows per statement, and returns how
+// many rows it wrote. With ignoreExisting, an op_id already stored is
+// left as it is (and not counted) instead of failing the statement.
+func insertOps(tx *wtx, ops []newOp, ignoreExisting bool) (int, error) {
+	written := 0
 	for len(ops) > 0 {
 		chunk := ops[:min(len(ops), opsPerInsert)]
 		ops = ops[len(chunk):]
@@ -133,11 +136,20 @@ func insertOps(tx *wtx, ops []newOp) error {
 			args = append(args, op.id, op.hash, op.result)
 		}
 		q := `INSERT INTO ops (op_id, hash, result) VALUES (?, ?, ?)` + strings.Repeat(`, (?, ?, ?)`, len(chunk)-1)
-		if _, err := tx.Exec(q, args...); err != nil {
-			return err
+		if ignoreExisting {
+			q += ` ON CONFLICT (op_id) DO NOTHING`
 		}
+		res, err := tx.Exec(q, args...)
+		if err != nil {
+			return written, err
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return written, err
+		}
+		written += int(n)
 	}
-	return nil
+	return written, nil
 }
 
 // loadOps reads which op_ids of a push were applied before, in one
