@@ -130,9 +130,7 @@ func (f *field) checkGeneral(raw json.RawMessage) (json.RawMessage, *FieldError)
 		return nil, f.invalid("is not a number the server can store")
 	}
 	if s, ok := c.(string); ok {
-		if out, ok := quotedPlain(s); ok {
-			return out, nil
-		}
+		return syncproto.AppendString(nil, s), nil
 	}
 	out, err := json.Marshal(c)
 	if err != nil {

@@ -3,6 +3,8 @@ package schema
 import (
 	"encoding/json"
 	"strings"
+
+	"urcsync/syncproto"
 )
 
 // stringPlan is the plan of a plain string property, one whose schema
@@ -94,14 +96,5 @@ func (p *stringPlan) accept(raw []byte, n *canonNode) (json.RawMessage, bool) {
 	if err != nil {
 		return nil, false
 	}
-	out, ok := quotedPlain(c.(string))
-	return out, ok
-}
-
-// quotedPlain is s as a JSON string when it is plain ASCII.
-func quotedPlain(s string) (json.RawMessage, bool) {
-	if !plainASCII([]byte(s)) {
-		return nil, false
-	}
-	return append(append(append(make(json.RawMessage, 0, len(s)+2), '"'), s...), '"'), true
+	return syncproto.AppendString(nil, c.(string)), true
 }
