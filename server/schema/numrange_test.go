@@ -3,6 +3,7 @@ package schema
 import (
 	"bytes"
 	"fmt"
+	"io/fs"
 	"math"
 	"math/rand/v2"
 	"strconv"
@@ -11,6 +12,25 @@ import (
 
 	contract "urcsync/mobile-contract"
 )
+
+// contractAndOdd returns every field of the contract's collections and
+// of one more collection, odd, written to try edge cases.
+func contractAndOdd(t *testing.T, odd string) []*field {
+	t.Helper()
+	var out []*field
+	for _, fsys := range []fs.FS{contract.FS, fstest.MapFS{"schemas/odd.json": {Data: []byte(odd)}}} {
+		r, err := Load(fsys)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range r.colls {
+			for _, f := range c.fields {
+				out = append(out, f)
+			}
+		}
+	}
+	return out
+}
 
 // numberFields returns every field with a plain-number plan, from the
 // contract's collections and from a collection whose bounds floats
@@ -24,26 +44,12 @@ func numberFields(t *testing.T) []*field {
 		"open":{"type":"number"},
 		"step":{"type":"number","minimum":0,"maximum":10,"multipleOf":0.5}}}`
 	var out []*field
-	for _, fsys := range []fstest.MapFS{nil, {"schemas/odd.json": {Data: []byte(odd)}}} {
-		var r *Registry
-		var err error
-		if fsys == nil {
-			r, err = Load(contract.FS)
-		} else {
-			r, err = Load(fsys)
+	for _, f := range contractAndOdd(t, odd) {
+		if f.name == "step" && f.num != nil {
+			t.Fatal("a property with multipleOf was given a plain-number plan")
 		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, c := range r.colls {
-			for _, f := range c.fields {
-				if f.num != nil {
-					out = append(out, f)
-				}
-				if f.name == "step" && f.num != nil {
-					t.Fatal("a property with multipleOf was given a plain-number plan")
-				}
-			}
+		if f.num != nil {
+			out = append(out, f)
 		}
 	}
 	return out

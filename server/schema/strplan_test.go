@@ -6,9 +6,6 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
-	"testing/fstest"
-
-	contract "urcsync/mobile-contract"
 )
 
 // stringFields returns every field with a plain-string plan, from the
@@ -23,26 +20,12 @@ func stringFields(t *testing.T) []*field {
 		"at":{"type":"string","format":"date-time"},
 		"patterned":{"type":"string","pattern":"^x+$"}}}`
 	var out []*field
-	for i, fsys := range []fstest.MapFS{nil, {"schemas/odd.json": {Data: []byte(odd)}}} {
-		var r *Registry
-		var err error
-		if i == 0 {
-			r, err = Load(contract.FS)
-		} else {
-			r, err = Load(fsys)
+	for _, f := range contractAndOdd(t, odd) {
+		if f.name == "patterned" && f.str != nil {
+			t.Fatal("a property with a pattern was given a plain-string plan")
 		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, c := range r.colls {
-			for _, f := range c.fields {
-				if f.name == "patterned" && f.str != nil {
-					t.Fatal("a property with a pattern was given a plain-string plan")
-				}
-				if f.str != nil {
-					out = append(out, f)
-				}
-			}
+		if f.str != nil {
+			out = append(out, f)
 		}
 	}
 	return out
